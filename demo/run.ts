@@ -1,0 +1,154 @@
+/**
+ * `npm run demo`: a DR drill on the embedded Graph emulator, with no tenant and no credentials.
+ *
+ * Steps: up, refresh, a second up that must change nothing, destroy. With a `pulumi` CLI (3.139 or
+ * newer) on PATH it drives the CLI through the Automation API; without one it runs the same program
+ * through the engine harness, which stands in for the CLI only there. Exits non-zero on any failure.
+ */
+import { execFileSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { startEmulator, type Emulator } from "../emulator";
+import { engineHarness, type StepResult } from "./harness";
+import { drill } from "./program";
+
+const ROOT = path.resolve(__dirname, "../..");
+const PROJECT = "m365-backup-demo";
+const STACK = "dr-drill";
+/** Virtual minutes per real second while the drill runs: a multi-hour restore takes seconds. */
+const EMULATOR_SPEED = 600;
+
+type Step = "up" | "refresh" | "up (no changes expected)" | "destroy";
+type Runner = (step: Step) => Promise<{ outputs: Record<string, unknown>; changed: number }>;
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator({ speed: EMULATOR_SPEED });
+  try {
+    process.env.NODE_EXTRA_CA_CERTS = emulator.caPath; // the provider host is a child process
+    linkPackageIntoProgram();
+    const config = demoConfig(emulator);
+    const cli = pulumiCliVersion();
+    const run = cli ? await cliRunner(config, emulator, cli) : harnessRunner(config);
+
+    for (const step of ["up", "refresh", "up (no changes expected)", "destroy"] as Step[]) {
+      console.log(`\n=== pulumi ${step} ===`);
+      if (step === "refresh") await waitForRestore(emulator);
+      const { outputs, changed } = await run(step);
+      if (step === "up (no changes expected)" && changed !== 0) throw new Error(`the second up changed ${changed} resource(s); expected none`);
+      if (step !== "destroy") printOutputs(outputs);
+    }
+    console.log("\nDemo finished: the drill ran up, refresh, a no-op up and destroy.");
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** Restore points of the emulator's three demo sites, plus where and how to reach Graph. */
+function demoConfig(emulator: Emulator): Record<string, string> {
+  const demoSites = emulator.tenant.sites().filter((s) => s.protectionUnitId).slice(0, 3);
+  console.log(`Emulator: ${emulator.url} (tenant ${emulator.tenantId})`);
+  console.log(`Drill sites: ${demoSites.map((s) => s.siteWebUrl).join(", ")}`);
+  return {
+    "m365-backup:graphEndpoint": emulator.url,
+    "m365-backup:accessToken": emulator.accessToken,
+    [`${PROJECT}:restorePointIds`]: JSON.stringify(demoSites.map((s) => emulator.tenant.latestRestorePointId(s.siteId))),
+  };
+}
+
+/** The provider host loads `pulumi-m365-backup/engine` from the program's node_modules. */
+function linkPackageIntoProgram(): void {
+  const link = path.join(ROOT, "node_modules", "pulumi-m365-backup");
+  if (!fs.existsSync(link)) fs.symlinkSync(ROOT, link, "dir");
+}
+
+/** Lets the emulator's virtual clock run until the restore is over, so refresh shows the outcome. */
+async function waitForRestore(emulator: Emulator): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const open = emulator.tenant.sessions().filter((s) => ["activating", "active"].includes(String(s.status)));
+    if (open.length === 0) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the emulator's restore did not finish within 60 s");
+}
+
+function harnessRunner(config: Record<string, string>): Runner {
+  console.log("No pulumi CLI (3.139 or newer) on PATH: running the same program through the engine harness,");
+  console.log("which plays the engine's part against the real dynamic-provider host.");
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "m365-backup-demo-"));
+  const stack = engineHarness({
+    projectName: PROJECT,
+    stackName: STACK,
+    program: async () => drill(),
+    config,
+    statePath: path.join(stateDir, "state.json"),
+    workDir: ROOT,
+    onEvent: (e) => {
+      if (e.status !== "started") console.log(`  ${e.urn.split("::").pop()}  ${e.op.padEnd(8)} ${e.status}${e.detail ? `  ${e.detail}` : ""}`);
+    },
+  });
+  const changedCount = (r: StepResult) => r.changes.create + r.changes.update + r.changes.replace + r.changes.delete;
+  return async (step) => {
+    const result = step === "refresh" ? await stack.refresh() : step === "destroy" ? await stack.destroy() : await stack.up();
+    return { outputs: result.outputs, changed: changedCount(result) };
+  };
+}
+
+async function cliRunner(config: Record<string, string>, emulator: Emulator, version: string): Promise<Runner> {
+  console.log(`Using the pulumi CLI ${version} through the Automation API.`);
+  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+  const backend = fs.mkdtempSync(path.join(os.tmpdir(), "m365-backup-demo-state-"));
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: STACK, workDir: ROOT },
+    {
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${backend}`,
+        PULUMI_CONFIG_PASSPHRASE: crypto.randomBytes(24).toString("hex"),
+        NODE_EXTRA_CA_CERTS: emulator.caPath,
+      },
+    },
+  );
+  for (const [key, value] of Object.entries(config)) await stack.setConfig(key, { value, secret: key.endsWith("accessToken") });
+  const onEvent = (event: { resourcePreEvent?: { metadata: { urn: string; op: string } }; resOutputsEvent?: { metadata: { urn: string; op: string } } }) => {
+    const done = event.resOutputsEvent?.metadata;
+    if (done) console.log(`  ${done.urn.split("::").pop()}  ${done.op.padEnd(8)} done`);
+  };
+  const outputs = async () => Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
+  return async (step) => {
+    if (step === "refresh") {
+      await stack.refresh({ onEvent });
+      return { outputs: await outputs(), changed: 0 };
+    }
+    if (step === "destroy") {
+      await stack.destroy({ onEvent });
+      return { outputs: {}, changed: 0 };
+    }
+    const result = await stack.up({ onEvent });
+    const changes = result.summary.resourceChanges ?? {};
+    const changed = Object.entries(changes).filter(([op]) => op !== "same").reduce((n, [, c]) => n + (c ?? 0), 0);
+    return { outputs: await outputs(), changed };
+  };
+}
+
+/** The CLI's version when one (3.139 or newer) is on PATH. */
+function pulumiCliVersion(): string | undefined {
+  try {
+    const version = execFileSync("pulumi", ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const [major, minor] = version.replace(/^v/, "").split(".").map(Number);
+    return major > 3 || (major === 3 && minor >= 139) ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function printOutputs(outputs: Record<string, unknown>): void {
+  console.log("  outputs:");
+  for (const [key, value] of Object.entries(outputs)) console.log(`    ${key}: ${JSON.stringify(value)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`\nDemo failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+/** What every route handler receives besides the request: path parameters and the tenant. */
+import type { VirtualClock } from "./clock";
+import type { SeedTenant } from "./seed";
+import type { SessionStore, AppIdentity } from "./store";
+
+/** The emulator's shared tenant state. */
+export interface TenantState {
+  seed: SeedTenant;
+  store: SessionStore;
+  clock: VirtualClock;
+  /** Absolute base URL of the running server, e.g. `https://127.0.0.1:4443`. */
+  baseUrl(): string;
+}
+
+/** Per-request values handed to a route handler. */
+export interface RouteContext {
+  params: Record<string, string>;
+  version: "v1.0" | "beta";
+  /** Parsed JSON body (undefined when the request had none). */
+  body: unknown;
+  query: URLSearchParams;
+  caller: AppIdentity;
+  nowMs: number;
+  /** True when the caller sent `Prefer: include-unknown-enum-members`. */
+  includeUnknownEnumMembers: boolean;
+  tenant: TenantState;
+}
+
+/** A route handler: a request in, a response out (errors are thrown as GraphHttpError). */
+export type RouteHandler = (request: Request, context: RouteContext) => Response | Promise<Response>;
+
+/** A JSON response in the content type Graph uses. */
+export function jsonResponse(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8" },
+  });
+}

@@ -1,0 +1,443 @@
+/**
+ * Spec fidelity for the emulator: request bodies and responses checked against Microsoft's
+ * OpenAPI document in `graph-spec/`, plus the documented write rules the generated spec leaves out.
+ *
+ * The spec is translated to JSON Schema once per version (OpenAPI 3.0 `nullable`, and Graph's
+ * `additionalProperties: {type: object}` which would reject every string-valued OData annotation)
+ * and compiled with ajv. Where the docs and the spec disagree, the docs win
+ * (docs/graph-backuprestore.md): only the artifact collections are writable on sessions, the PATCH
+ * response echoes the delta array, and empty create bodies are allowed.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import Ajv from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { parse } from "yaml";
+
+/** Checks Graph request bodies and responses against one version of the OpenAPI document. */
+export interface SpecValidator {
+  /** Problems with a request body, each naming the property (dot path); [] when valid. */
+  validateRequest(method: string, path: string, body: unknown): string[];
+  /** Problems with a response body for the given status; [] when it matches the spec. */
+  validateResponse(method: string, path: string, status: number, body: unknown): string[];
+}
+
+type Version = "v1.0" | "beta";
+type JsonObject = { [key: string]: unknown };
+
+const HTTP_METHODS = ["get", "post", "patch", "put", "delete"];
+const SESSION_ITEM = "/solutions/backupRestore/sharePointRestoreSessions/{sharePointRestoreSession-id}";
+
+/** Documented paths missing from the trimmed spec, served with the shapes of a spec path. */
+const DOCUMENTED_ALIASES: Record<string, string> = {
+  "/solutions/backupRestore/protectionUnits/microsoft.graph.siteProtectionUnit": "/solutions/backupRestore/siteProtectionUnits",
+};
+
+/** What a client may send, per the docs: a tree of writable properties. */
+type WriteRule =
+  | { kind: "value"; type?: "string" }
+  | { kind: "object"; fields: Record<string, WriteRule> }
+  | { kind: "array"; items: WriteRule }
+  | { kind: "delta"; add: WriteRule; remove: WriteRule };
+
+const value: WriteRule = { kind: "value" };
+const text: WriteRule = { kind: "value", type: "string" };
+const object = (fields: Record<string, WriteRule>): WriteRule => ({ kind: "object", fields });
+const arrayOf = (items: WriteRule): WriteRule => ({ kind: "array", items });
+const timePeriod = object({ startDateTime: value, endDateTime: value });
+const siteArtifactToAdd = object({ restorePoint: object({ id: value }), destinationType: value });
+// Granular artifacts are documented for v1.0 too, though the v1.0 spec snapshot lacks them: typed here.
+const granularArtifact = object({ browseSessionId: text, id: text });
+
+/** Writable request properties of the documented write operations, keyed "METHOD spec-path". */
+const DOCUMENTED_WRITES: Record<string, WriteRule> = {
+  "POST /solutions/backupRestore/sharePointRestoreSessions": object({
+    siteRestoreArtifacts: arrayOf(siteArtifactToAdd),
+    granularSiteRestoreArtifacts: arrayOf(granularArtifact),
+  }),
+  [`PATCH ${SESSION_ITEM}`]: object({
+    "siteRestoreArtifacts@delta": { kind: "delta", add: siteArtifactToAdd, remove: object({ id: value }) },
+  }),
+  [`POST ${SESSION_ITEM}/siteRestoreArtifactsBulkAdditionRequests`]: object({
+    displayName: value,
+    destinationType: value,
+    protectionTimePeriod: timePeriod,
+    restorePointPreference: value,
+    tags: value,
+    siteWebUrls: value,
+    siteIds: value,
+  }),
+  "POST /solutions/backupRestore/restorePoints/microsoft.graph.search": object({
+    protectionUnitIds: value,
+    protectionTimePeriod: timePeriod,
+    restorePointPreference: value,
+    tags: value,
+    artifactQuery: object({ queryExpression: value, artifactType: value }),
+  }),
+};
+
+/** Properties the spec declares writable that the docs say are not implemented. */
+const NOT_IMPLEMENTED: Record<string, string> = { protectionUnitIds: "is not implemented by the service (documented: don't use)" };
+
+const validators = new Map<Version, SpecValidator>();
+
+/** Returns the (cached) validator for one Graph version's OpenAPI document in `graph-spec/`. */
+export function createSpecValidator(version: Version): SpecValidator {
+  let validator = validators.get(version);
+  if (!validator) {
+    validator = buildValidator(version);
+    validators.set(version, validator);
+  }
+  return validator;
+}
+
+function buildValidator(version: Version): SpecValidator {
+  const document = parse(readFileSync(join(findPackageRoot(), "graph-spec", `BackupRestore.${version}.sharepoint-restore.yml`), "utf8")) as JsonObject;
+  const paths = document.paths as Record<string, JsonObject>;
+  const requests = new CompiledDocument(document, version, "request");
+  const responses = new CompiledDocument(document, version, "response");
+  const templates = Object.keys(paths).map((template) => ({ template, segments: template.split("/").slice(1) }));
+
+  const findOperation = (method: string, concretePath: string) => {
+    const template = matchTemplate(templates, concretePath);
+    const operation = template === undefined ? undefined : (paths[template][method.toLowerCase()] as JsonObject | undefined);
+    return template === undefined || operation === undefined ? undefined : { template, operation };
+  };
+  const unknownOperation = (method: string, path: string) => `no operation ${method.toUpperCase()} ${path} in the ${version} OpenAPI document`;
+
+  return {
+    validateRequest(method, path, body) {
+      const found = findOperation(method, path);
+      if (isEmptyBody(body)) return [];
+      if (!found) return [unknownOperation(method, path)];
+      const requestBody = found.operation.requestBody as JsonObject | undefined;
+      if (!requestBody) return [`(body): ${method.toUpperCase()} ${found.template} takes no request body`];
+      if (!isPlainObject(body)) return ["(body): must be a JSON object"];
+      const schemaPointer = pointer("paths", found.template, method.toLowerCase(), "requestBody", "content", "application/json", "schema");
+      const key = `${method.toUpperCase()} ${found.template}`;
+      // A delta PATCH names collections as "<name>@delta"; type-check its items as the collection's.
+      const problems = requests.validate(schemaPointer, body, method.toLowerCase() === "patch");
+      const specSchema = requests.resolve(requests.at(schemaPointer));
+      const rule = DOCUMENTED_WRITES[key] ?? requests.writableBySpec(specSchema);
+      checkWritable(body, rule, specSchema, requests, "", problems);
+      return unique(problems);
+    },
+
+    validateResponse(method, path, status, body) {
+      const found = findOperation(method, path);
+      if (!found) {
+        return status >= 400 ? unique(responses.validate(pointer("components", "responses", "error", "content", "application/json", "schema"), body)) : [unknownOperation(method, path)];
+      }
+      const responseMap = found.operation.responses as Record<string, JsonObject>;
+      const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responseMap);
+      if (key === undefined) return [`status ${status} is not a documented response of ${method.toUpperCase()} ${found.template}`];
+      let responsePointer = pointer("paths", found.template, method.toLowerCase(), "responses", key);
+      const reference = responseMap[key].$ref;
+      if (typeof reference === "string") responsePointer = reference.slice(1);
+      const content = responses.at(responsePointer).content as Record<string, unknown> | undefined;
+      if (!content) return isAbsent(body) ? [] : [`(response): ${status} response of ${method.toUpperCase()} ${found.template} has no content`];
+      if ("text/plain" in content) return !isAbsent(body) && Number.isInteger(Number(body)) ? [] : ["(response): must be an integer count"];
+      const schemaPointer = `${responsePointer}/content/${escapePointer("application/json")}/schema`;
+      if (status < 300 && `${method.toUpperCase()} ${found.template}` === `PATCH ${SESSION_ITEM}`) {
+        return unique(responses.validateDeltaResponse(schemaPointer, body));
+      }
+      return unique(responses.validate(schemaPointer, body));
+    },
+  };
+}
+
+/** One translated copy of the spec registered with its own ajv instance; requests and responses differ in leniency. */
+class CompiledDocument {
+  private readonly ajv: Ajv;
+  private readonly id: string;
+  private readonly translated: JsonObject;
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(document: JsonObject, version: Version, private readonly purpose: "request" | "response") {
+    this.id = `https://graph-spec.local/${version}/${purpose}.json`;
+    this.translated = translate({ paths: document.paths, components: document.components }, purpose) as JsonObject;
+    this.ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(this.ajv);
+    this.ajv.addSchema({ ...this.translated, $id: this.id });
+  }
+
+  /** Validates against the schema at a JSON pointer into the translated document. */
+  validate(schemaPointer: string, body: unknown, withDeltaCollections = false): string[] {
+    const schema = withDeltaCollections ? this.withDeltaCollections(schemaPointer) : { $ref: `${this.id}#${encodePointer(schemaPointer)}` };
+    return this.run(`${schemaPointer}|${withDeltaCollections}`, schema, body);
+  }
+
+  /** The documented PATCH answer: the delta items echoed (as `value` or `<name>@delta`), each an artifact or a per-item failure. */
+  validateDeltaResponse(schemaPointer: string, body: unknown): string[] {
+    const sessionRef = { $ref: `${this.id}#${encodePointer(schemaPointer)}` };
+    const itemsRef = { $ref: `${this.id}#${encodePointer(this.collectionItemsPointer(schemaPointer, "siteRestoreArtifacts"))}` };
+    const deltaItem = {
+      if: { type: "object", required: ["@Core.DataModificationException"] },
+      then: {
+        properties: {
+          "@Core.DataModificationException": {
+            type: "object",
+            properties: {
+              info: { type: "object", properties: { code: { type: "string" }, message: { type: "string" } } },
+              failedOperation: { type: "string" },
+              responseCode: { type: "integer" },
+            },
+          },
+        },
+      },
+      else: itemsRef,
+    };
+    const deltaArray = { type: "array", items: deltaItem };
+    const schema = { allOf: [sessionRef, { properties: { value: deltaArray, "siteRestoreArtifacts@delta": deltaArray } }] };
+    return this.run(`${schemaPointer}|delta-response`, schema, body);
+  }
+
+  /** The translated node at a JSON pointer. */
+  at(jsonPointer: string): JsonObject {
+    let node: unknown = this.translated;
+    for (const part of jsonPointer.split("/").slice(1)) node = (node as JsonObject)[part.replace(/~1/g, "/").replace(/~0/g, "~")];
+    return node as JsonObject;
+  }
+
+  /** Follows `$ref` and merges `allOf` parts, so inherited properties appear in one map. */
+  resolve(schema: JsonObject | undefined): { title?: string; properties: Record<string, JsonObject> } {
+    if (!schema) return { properties: {} };
+    if (typeof schema.$ref === "string") return this.resolve(this.at(schema.$ref.slice(1)));
+    const merged: { title?: string; properties: Record<string, JsonObject> } = { properties: {} };
+    for (const part of (schema.allOf as JsonObject[] | undefined) ?? []) {
+      const resolved = this.resolve(part);
+      Object.assign(merged.properties, resolved.properties);
+      merged.title = resolved.title ?? merged.title;
+    }
+    Object.assign(merged.properties, (schema.properties as Record<string, JsonObject> | undefined) ?? {});
+    if (typeof schema.title === "string") merged.title = schema.title;
+    return merged;
+  }
+
+  /** Items schema of an array property (or of its nullable wrapper). */
+  itemsOf(property: JsonObject | undefined): JsonObject | undefined {
+    if (!property) return undefined;
+    if (property.items) return property.items as JsonObject;
+    const variants = (property.anyOf as JsonObject[] | undefined) ?? [];
+    return variants.map((variant) => this.itemsOf(variant)).find((items) => items !== undefined);
+  }
+
+  /** For operations the docs don't describe: every spec property is writable unless marked readOnly. */
+  writableBySpec(schema: { properties: Record<string, JsonObject> }): WriteRule {
+    const fields = Object.entries(schema.properties).filter(([, property]) => property.readOnly !== true);
+    return object(Object.fromEntries(fields.map(([name]) => [name, value])));
+  }
+
+  private withDeltaCollections(schemaPointer: string): JsonObject {
+    const { properties } = this.resolve(this.at(schemaPointer));
+    const deltas = Object.keys(properties)
+      .filter((name) => this.itemsOf(properties[name]) !== undefined)
+      .map((name) => [`${name}@delta`, { type: "array", items: { $ref: `${this.id}#${encodePointer(this.collectionItemsPointer(schemaPointer, name))}` } }]);
+    return { allOf: [{ $ref: `${this.id}#${encodePointer(schemaPointer)}` }, { properties: Object.fromEntries(deltas) }] };
+  }
+
+  /** Pointer to the items schema of a collection property, following the schema's `$ref`s and `allOf`s. */
+  private collectionItemsPointer(schemaPointer: string, collection: string): string {
+    const search = (at: string): string | undefined => {
+      const node = this.at(at);
+      if (typeof node.$ref === "string") return search(node.$ref.slice(1));
+      const properties = node.properties as Record<string, JsonObject> | undefined;
+      if (properties?.[collection]) {
+        const property = properties[collection];
+        const base = `${at}/properties/${escapePointer(collection)}`;
+        if (property.items) return `${base}/items`;
+        const index = ((property.anyOf as JsonObject[] | undefined) ?? []).findIndex((variant) => variant.items !== undefined);
+        if (index >= 0) return `${base}/anyOf/${index}/items`;
+      }
+      const parts = (node.allOf as JsonObject[] | undefined) ?? [];
+      return parts.map((_, i) => search(`${at}/allOf/${i}`)).find((found) => found !== undefined);
+    };
+    const found = search(schemaPointer);
+    if (!found) throw new Error(`OpenAPI document has no collection '${collection}' under ${schemaPointer}`);
+    return found;
+  }
+
+  private run(cacheKey: string, schema: JsonObject, body: unknown): string[] {
+    let validateFn = this.compiled.get(cacheKey);
+    if (!validateFn) {
+      validateFn = this.ajv.compile(schema);
+      this.compiled.set(cacheKey, validateFn);
+    }
+    if (validateFn(body)) return [];
+    return describeErrors(validateFn.errors ?? [], this.purpose);
+  }
+}
+
+/**
+ * Rewrites OpenAPI 3.0 schema idioms into JSON Schema: `nullable` becomes a `null` type (and enum
+ * member), open `additionalProperties` become `true` (Graph's `{type: object}` would reject string
+ * annotations such as `@odata.context`). For responses, `$ref` properties may also be `null`,
+ * which Graph sends for unset complex properties (e.g. `"error": null`).
+ */
+function translate(node: unknown, purpose: "request" | "response"): unknown {
+  if (Array.isArray(node)) return node.map((item) => translate(item, purpose));
+  if (!isPlainObject(node)) return node;
+  const result: JsonObject = {};
+  for (const [key, child] of Object.entries(node)) {
+    if (key === "nullable") continue;
+    if (key === "additionalProperties") {
+      result[key] = true;
+    } else if (key === "properties" && isPlainObject(child) && purpose === "response") {
+      result[key] = Object.fromEntries(
+        Object.entries(child).map(([name, property]) => [name, isBareRef(property) ? { anyOf: [property, { type: "null" }] } : translate(property, purpose)]),
+      );
+    } else {
+      result[key] = translate(child, purpose);
+    }
+  }
+  if (node.nullable === true) {
+    if (typeof result.type === "string") result.type = [result.type, "null"];
+    else return { anyOf: [result, { type: "null" }] };
+    if (Array.isArray(result.enum)) result.enum = [...result.enum, null];
+  }
+  return result;
+}
+
+/** Walks a request body against the documented writable tree; OData instance annotations ("@…") are always allowed. */
+function checkWritable(
+  body: unknown,
+  rule: WriteRule,
+  spec: { title?: string; properties: Record<string, JsonObject> } | undefined,
+  document: CompiledDocument,
+  path: string,
+  problems: string[],
+): void {
+  if (rule.kind === "value") {
+    if (rule.type === "string" && body !== undefined && body !== null && typeof body !== "string") problems.push(`${path || "(body)"}: must be string`);
+    return;
+  }
+  if (rule.kind === "array" || rule.kind === "delta") {
+    if (!Array.isArray(body)) return;
+    body.forEach((item, index) => {
+      const itemRule = rule.kind === "delta" ? (isPlainObject(item) && "@removed" in item ? rule.remove : rule.add) : rule.items;
+      checkWritable(item, itemRule, spec, document, `${path}[${index}]`, problems);
+    });
+    return;
+  }
+  if (!isPlainObject(body)) return;
+  for (const [key, child] of Object.entries(body)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (key.startsWith("@")) continue;
+    const specProperty = spec?.properties[key];
+    const childRule = rule.fields[key];
+    if (childRule) {
+      // "<collection>@delta" carries items of <collection>.
+      const ownSpec = spec?.properties[key.replace(/@delta$/, "")];
+      const childSpec = childRule.kind === "object" ? ownSpec : document.itemsOf(ownSpec);
+      checkWritable(child, childRule, childSpec ? document.resolve(childSpec) : undefined, document, childPath, problems);
+    } else if (key in NOT_IMPLEMENTED && specProperty) {
+      problems.push(`${childPath}: ${NOT_IMPLEMENTED[key]}`);
+    } else if (specProperty) {
+      problems.push(`${childPath}: is read-only`);
+    } else {
+      problems.push(`${childPath}: is not a property of ${spec?.title ?? (path ? "this object" : "the request body")}`);
+    }
+  }
+}
+
+/** Finds the spec path template for a concrete path; literal segments beat parameters, short action names match "microsoft.graph.<action>". */
+function matchTemplate(templates: { template: string; segments: string[] }[], concretePath: string): string | undefined {
+  const path = concretePath.split("?")[0].replace(/\/+$/, "");
+  const aliased = Object.entries(DOCUMENTED_ALIASES).find(([alias]) => alias.toLowerCase() === path.toLowerCase());
+  const segments = (aliased ? aliased[1] : path).split("/").slice(1);
+  let best: { template: string; literals: number } | undefined;
+  for (const candidate of templates) {
+    if (candidate.segments.length !== segments.length) continue;
+    let literals = 0;
+    const matches = candidate.segments.every((segment, i) => {
+      if (segment.startsWith("{") && segment.endsWith("}")) return segments[i].length > 0;
+      const given = segments[i].toLowerCase();
+      const literal = segment.toLowerCase();
+      literals += 1;
+      return given === literal || (literal.startsWith("microsoft.graph.") && given === literal.slice("microsoft.graph.".length));
+    });
+    if (matches && (!best || literals > best.literals)) best = { template: candidate.template, literals };
+  }
+  return best?.template;
+}
+
+/** Renders ajv errors as "<dot path>: <message>", dropping the noise of nullable wrappers and of patterns that repeat a format. */
+function describeErrors(errors: ErrorObject[], purpose: "request" | "response"): string[] {
+  const hasFormatError = (path: string) => errors.some((e) => e.keyword === "format" && e.instancePath === path);
+  const meaningful = errors.filter(
+    (e) =>
+      !["anyOf", "if"].includes(e.keyword) &&
+      !(e.keyword === "type" && e.params.type === "null") &&
+      !(e.keyword === "pattern" && hasFormatError(e.instancePath)),
+  );
+  return (meaningful.length > 0 ? meaningful : errors).map((e) => {
+    const where = toDotPath(e.instancePath) || (purpose === "request" ? "(body)" : "(response)");
+    return `${where}: ${describeError(e)}`;
+  });
+}
+
+function describeError(error: ErrorObject): string {
+  if (error.keyword === "enum") {
+    return `must be one of ${JSON.stringify((error.params.allowedValues as unknown[]).filter((v) => v !== null))}`;
+  }
+  if (error.keyword === "type") {
+    const types = ([] as string[]).concat(error.params.type as string | string[]).filter((t) => t !== "null");
+    return `must be ${types.join(" or ")}`;
+  }
+  return error.message ?? error.keyword;
+}
+
+/** "/siteRestoreArtifacts/0/restorePoint/id" -> "siteRestoreArtifacts[0].restorePoint.id". */
+function toDotPath(instancePath: string): string {
+  return instancePath
+    .split("/")
+    .slice(1)
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((dotted, part) => (/^\d+$/.test(part) ? `${dotted}[${part}]` : dotted ? `${dotted}.${part}` : part), "");
+}
+
+/** Walks up from this file to the package root, the directory holding `graph-spec/` (works from emulator/ and dist/emulator/). */
+function findPackageRoot(): string {
+  let directory = __dirname;
+  while (!existsSync(join(directory, "graph-spec"))) {
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error(`graph-spec/ not found above ${__dirname}`);
+    directory = parent;
+  }
+  return directory;
+}
+
+function pointer(...parts: string[]): string {
+  return parts.map((part) => `/${escapePointer(part)}`).join("");
+}
+
+function escapePointer(part: string): string {
+  return part.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** A JSON pointer as a URI fragment: each segment percent-encoded (path keys hold "{", "$"). */
+function encodePointer(jsonPointer: string): string {
+  return jsonPointer.split("/").map(encodeURIComponent).join("/");
+}
+
+function isPlainObject(node: unknown): node is JsonObject {
+  return typeof node === "object" && node !== null && !Array.isArray(node);
+}
+
+function isBareRef(node: unknown): boolean {
+  return isPlainObject(node) && typeof node.$ref === "string" && Object.keys(node).length === 1;
+}
+
+function isAbsent(body: unknown): boolean {
+  return body === undefined || body === null || body === "";
+}
+
+/** No body, or `{}` (which some clients send with bodiless actions such as activate). */
+function isEmptyBody(body: unknown): boolean {
+  return isAbsent(body) || (isPlainObject(body) && Object.keys(body).length === 0);
+}
+
+function unique(problems: string[]): string[] {
+  return [...new Set(problems)];
+}

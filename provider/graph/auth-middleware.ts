@@ -1,0 +1,33 @@
+import type { Context } from "@microsoft/microsoft-graph-client";
+import { requestHeaders, requestUrl } from "./call-state";
+import { ChainLink } from "./chain-link";
+import type { TokenSource } from "./token-source";
+import { assertGraphOrigin } from "./url-guard";
+
+/**
+ * Adds the bearer token, only for https requests to the configured Graph origin. A 401 gets one
+ * fresh token and one more try: the service did not act on an unauthenticated request.
+ */
+export class AuthMiddleware extends ChainLink {
+  readonly name = "auth";
+
+  constructor(
+    private readonly graphEndpoint: string,
+    private readonly tokens: TokenSource,
+  ) {
+    super();
+  }
+
+  async execute(context: Context): Promise<void> {
+    assertGraphOrigin(requestUrl(context), this.graphEndpoint);
+    const headers = requestHeaders(context);
+    headers.set("Authorization", `Bearer ${await this.tokens.getToken({ forceRefresh: false })}`);
+    await this.forward(context);
+    const response = context.response as Response | undefined;
+    if (response?.status !== 401 || !this.tokens.refreshable) return;
+    await response.body?.cancel().catch(() => undefined);
+    headers.set("Authorization", `Bearer ${await this.tokens.getToken({ forceRefresh: true })}`);
+    context.response = undefined;
+    await this.forward(context);
+  }
+}

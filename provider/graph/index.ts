@@ -1,0 +1,17 @@
+/** The Microsoft Graph backupRestore client: pipeline, credentials and errors. No Pulumi imports. */
+export { createGraphClient, type GraphClientOptions } from "./pipeline";
+export {
+  MAX_DELTA_ITEMS_PER_PATCH,
+  MAX_PROTECTION_UNITS_PER_SEARCH,
+  type ArtifactDelta,
+  type ArtifactSpec,
+  type GraphClient,
+  type RestorePointSearchRequest,
+} from "./client";
+export { GraphRequestError, isGraphRequestError } from "./graph-request-error";
+export { DeltaItemsFailedError, isDeltaItemsFailedError, type DeltaItemFailure } from "./delta-items-failed-error";
+export { UnsafeUrlError } from "./unsafe-url-error";
+export { CredentialError } from "./credential-error";
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
+export type { Sleep } from "./retry-middleware";
+export type { DeltaResult, GraphArtifact, GraphSession, RestorePointSearchResponse, SiteProtectionUnit } from "../schemas/graph";

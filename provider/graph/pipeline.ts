@@ -1,0 +1,86 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { Client } from "@microsoft/microsoft-graph-client";
+import type { Settings } from "../config";
+import { AuthMiddleware } from "./auth-middleware";
+import { BackupRestoreClient, type GraphClient } from "./client";
+import { createCredential, describeCredentialFailure } from "./credentials";
+import { LogMiddleware } from "./log-middleware";
+import { SecretRedactor } from "./redact";
+import { RequestIdMiddleware } from "./request-id-middleware";
+import { RetryMiddleware, type Sleep } from "./retry-middleware";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
+import { callbackTokenSource, credentialTokenSource, staticTokenSource, type TokenSource } from "./token-source";
+import { TransportMiddleware } from "./transport-middleware";
+import { assertGraphOrigin } from "./url-guard";
+
+/** Seams for tests and embedding programs; all optional. */
+export interface GraphClientOptions {
+  /** Transport; defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Receives one redacted line per attempt and per retry. */
+  log?: (line: string) => void;
+  /** Waits between retries; defaults to a real, abortable timer. */
+  sleep?: Sleep;
+  /** Overrides of `DEFAULT_RETRY_POLICY`. */
+  retry?: Partial<RetryPolicy>;
+  /** Supplies bearer tokens instead of the configured credentials. */
+  getToken?: () => Promise<string>;
+}
+
+const realSleep: Sleep = (ms, signal) => delay(ms, undefined, signal === undefined ? undefined : { signal });
+
+/**
+ * Builds the Graph client: the SDK with our chain request-id -> retry -> auth -> redacting log ->
+ * transport. Nothing signs in until the first request.
+ */
+export function createGraphClient(settings: Settings, options: GraphClientOptions = {}): GraphClient {
+  // Refuse a plain-http or malformed endpoint before anything could carry a token to it.
+  assertGraphOrigin(`${settings.graphEndpoint}/`, settings.graphEndpoint);
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const log = options.log ?? (() => undefined);
+  const redactor = new SecretRedactor();
+  const credentials = settings.credentials;
+  for (const secret of secretsOf(settings)) redactor.add(secret);
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+
+  const tokens: TokenSource =
+    options.getToken !== undefined
+      ? callbackTokenSource(options.getToken, redactor)
+      : credentials.kind === "accessToken"
+        ? staticTokenSource(credentials.token)
+        : credentialTokenSource(
+            () => createCredential(credentials, { authorityHost: settings.authorityHost, env: process.env, fetch: fetchImpl }),
+            `${settings.graphEndpoint}/.default`,
+            redactor,
+            (reason) => describeCredentialFailure(credentials, reason),
+          );
+
+  const sdk = Client.initWithMiddleware({
+    baseUrl: settings.graphEndpoint,
+    defaultVersion: settings.apiVersion,
+    middleware: [
+      new RequestIdMiddleware(),
+      new RetryMiddleware(policy, options.sleep ?? realSleep, (line) => log(redactor.redact(line))),
+      new AuthMiddleware(settings.graphEndpoint, tokens),
+      new LogMiddleware(log, redactor),
+      new TransportMiddleware(fetchImpl),
+    ],
+  });
+  return new BackupRestoreClient(sdk, settings, redactor, policy);
+}
+
+function secretsOf(settings: Settings): (string | undefined)[] {
+  const credentials = settings.credentials;
+  switch (credentials.kind) {
+    case "accessToken":
+      return [credentials.token];
+    case "clientSecret":
+      return [credentials.clientSecret];
+    case "clientCertificate":
+      return [credentials.certificatePassword];
+    case "oidc":
+      return [credentials.token];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * pulumi-m365-backup: Microsoft 365 Backup Storage SharePoint restore sessions as Pulumi resources.
+ */
+export {
+  SharePointRestoreSession,
+  SHAREPOINT_RESTORE_SESSION_TYPE,
+  type SharePointRestoreSessionArgs,
+  type SiteRestoreArtifactArgs,
+  type SiteRestoreArtifactOutput,
+} from "./resource/sharePointRestoreSession";
+export type { ArtifactCount, IdentitySet, PublicError } from "./schemas/graph";
