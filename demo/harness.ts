@@ -40,6 +40,8 @@ export interface StackOptions {
   /** The provider host's environment; defaults to this process's environment. */
   env?: NodeJS.ProcessEnv;
   onEvent?: (event: StepEvent) => void;
+  /** Receives what the provider host printed during a command (progress and warnings), as the CLI shows it. */
+  onLog?: (text: string) => void;
 }
 
 /** The outcome of one command. */
@@ -108,6 +110,8 @@ async function withHost(
     await host.configure(options.config);
     return await step(host, loadState(options.statePath));
   } finally {
+    const printed = host.stderr();
+    if (printed) options.onLog?.(printed);
     await host.close();
   }
 }

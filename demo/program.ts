@@ -23,7 +23,7 @@ export function drill(): Record<string, pulumi.Output<unknown>> {
     sessionId: session.id,
     status: session.status,
     createdDateTime: session.createdDateTime,
-    completedDateTime: session.completedDateTime,
+    completedDateTime: session.completedDateTime.apply((v) => v ?? null),
     createdBy: session.createdBy,
     restoreSessionArtifactCount: session.restoreSessionArtifactCount,
     restoredSites: session.siteRestoreArtifacts.apply((artifacts) =>

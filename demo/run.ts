@@ -21,6 +21,7 @@ const STACK = "dr-drill";
 const EMULATOR_SPEED = 600;
 
 type Step = "up" | "refresh" | "up (no changes expected)" | "destroy";
+/** What a step shows: stack outputs after up, the refreshed session's state after refresh. */
 type Runner = (step: Step) => Promise<{ outputs: Record<string, unknown>; changed: number }>;
 
 async function main(): Promise<void> {
@@ -78,13 +79,15 @@ function harnessRunner(config: Record<string, string>): Runner {
   console.log("No pulumi CLI (3.139 or newer) on PATH: running the same program through the engine harness,");
   console.log("which plays the engine's part against the real dynamic-provider host.");
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "m365-backup-demo-"));
+  const statePath = path.join(stateDir, "state.json");
   const stack = engineHarness({
     projectName: PROJECT,
     stackName: STACK,
     program: async () => drill(),
     config,
-    statePath: path.join(stateDir, "state.json"),
+    statePath,
     workDir: ROOT,
+    onLog: (text) => process.stdout.write(text.replace(/^(?=.)/gm, "  host: ")),
     onEvent: (e) => {
       if (e.status !== "started") console.log(`  ${e.urn.split("::").pop()}  ${e.op.padEnd(8)} ${e.status}${e.detail ? `  ${e.detail}` : ""}`);
     },
@@ -92,6 +95,10 @@ function harnessRunner(config: Record<string, string>): Runner {
   const changedCount = (r: StepResult) => r.changes.create + r.changes.update + r.changes.replace + r.changes.delete;
   return async (step) => {
     const result = step === "refresh" ? await stack.refresh() : step === "destroy" ? await stack.destroy() : await stack.up();
+    if (step === "refresh") {
+      const state = JSON.parse(fs.readFileSync(statePath, "utf8")) as { resources: { outputs: Record<string, unknown> }[] };
+      return { outputs: sessionSummary(state.resources[0]?.outputs ?? {}), changed: 0 };
+    }
     return { outputs: result.outputs, changed: changedCount(result) };
   };
 }
@@ -119,7 +126,9 @@ async function cliRunner(config: Record<string, string>, emulator: Emulator, ver
   return async (step) => {
     if (step === "refresh") {
       await stack.refresh({ onEvent });
-      return { outputs: await outputs(), changed: 0 };
+      const { deployment } = await stack.exportStack();
+      const session = (deployment.resources ?? []).find((r: { type: string }) => r.type.endsWith(":SharePointRestoreSession"));
+      return { outputs: sessionSummary(session?.outputs ?? {}), changed: 0 };
     }
     if (step === "destroy") {
       await stack.destroy({ onEvent });
@@ -141,6 +150,20 @@ function pulumiCliVersion(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Refresh updates resource state, not stack outputs (those change on the next up), so after a
+ * refresh the demo shows the session's refreshed state.
+ */
+function sessionSummary(outputs: Record<string, unknown>): Record<string, unknown> {
+  const artifacts = (outputs.siteRestoreArtifacts ?? []) as { status?: string; restoredSiteWebUrl?: string }[];
+  return {
+    status: outputs.status,
+    completedDateTime: outputs.completedDateTime ?? null,
+    restoreSessionArtifactCount: outputs.restoreSessionArtifactCount,
+    restoredSites: artifacts.map((a) => ({ status: a.status, restoredSiteWebUrl: a.restoredSiteWebUrl })),
+  };
 }
 
 function printOutputs(outputs: Record<string, unknown>): void {

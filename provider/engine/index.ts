@@ -19,7 +19,8 @@ let client: GraphClient | undefined;
 const log: lifecycle.Log = (line) => process.stderr.write(`[m365-backup] ${line}\n`);
 
 function graph(): GraphClient {
-  client ??= createGraphClient(resolveSettings(config), { log });
+  // Every request is logged only on demand (M365_BACKUP_DEBUG=1); retries and progress always are.
+  client ??= createGraphClient(resolveSettings(config), { log, logRequests: Boolean(process.env.M365_BACKUP_DEBUG) });
   return client;
 }
 

@@ -17,8 +17,10 @@ import { assertGraphOrigin } from "./url-guard";
 export interface GraphClientOptions {
   /** Transport; defaults to the global `fetch`. */
   fetch?: typeof fetch;
-  /** Receives one redacted line per attempt and per retry. */
+  /** Receives one redacted line per retry, and per attempt unless `logRequests` is false. */
   log?: (line: string) => void;
+  /** Log every attempt, not only retries (default true). */
+  logRequests?: boolean;
   /** Waits between retries; defaults to a real, abortable timer. */
   sleep?: Sleep;
   /** Overrides of `DEFAULT_RETRY_POLICY`. */
@@ -62,7 +64,7 @@ export function createGraphClient(settings: Settings, options: GraphClientOption
       new RequestIdMiddleware(),
       new RetryMiddleware(policy, options.sleep ?? realSleep, (line) => log(redactor.redact(line))),
       new AuthMiddleware(settings.graphEndpoint, tokens),
-      new LogMiddleware(log, redactor),
+      new LogMiddleware(options.logRequests === false ? () => undefined : log, redactor),
       new TransportMiddleware(fetchImpl),
     ],
   });
