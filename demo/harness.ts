@@ -110,9 +110,9 @@ async function withHost(
     await host.configure(options.config);
     return await step(host, loadState(options.statePath));
   } finally {
+    await host.close();
     const printed = host.stderr();
     if (printed) options.onLog?.(printed);
-    await host.close();
   }
 }
 

@@ -271,7 +271,8 @@ class HostConnection implements Host {
   async close(): Promise<void> {
     this.client.close();
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    // "close" comes after the output streams end, so stderr() then holds everything the host wrote.
+    const exited = new Promise<void>((resolve) => this.child.once("close", () => resolve()));
     this.child.kill("SIGTERM");
     await exited;
   }

@@ -35,6 +35,12 @@ const restorePoints = () => emulator.tenant.sites().filter((s) => s.protectionUn
 const graphRequests = () => emulator.journal.entries().map((e) => `${e.method} ${e.path} ${e.status}`);
 const props = (inputs: Record<string, unknown>) => ({ ...inputs, __provider: provider });
 
+/** The host's stderr reaches us on its own schedule, after the RPC's answer may have. */
+async function hostPrinted(text: string): Promise<void> {
+  for (let i = 0; i < 100 && !host.stderr().includes(text); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(host.stderr()).toContain(text);
+}
+
 async function checked(news: Record<string, unknown>, olds: Record<string, unknown> = {}) {
   const result = await host.check(urn, olds, props(news));
   expect(result.failures).toEqual([]);
@@ -139,7 +145,7 @@ describe("lifecycle through the real provider host", () => {
   it("6. delete forgets an activated session without a call and warns; a draft is deleted", async () => {
     await host.delete(id, urn, state);
     expect(graphRequests()).toEqual([]);
-    expect(host.stderr()).toContain(`restore session ${id} was activated (status completed); Microsoft Graph does not allow deleting activated restore sessions`);
+    await hostPrinted(`restore session ${id} was activated (status completed); Microsoft Graph does not allow deleting activated restore sessions`);
     expect(emulator.tenant.sessions().some((s) => s.id === id)).toBe(true);
 
     const draft = await host.create(urn, inputs.activate ? { ...inputs, activate: false } : inputs);
@@ -158,7 +164,7 @@ describe("lifecycle through the real provider host", () => {
     const kept = await host.read(id, urn, state);
     expect(kept.id).toBe(id);
     expect(kept.properties).toMatchObject({ status: "completed", missingSince: expect.any(String) });
-    expect(host.stderr()).toContain(`restore session ${id} (last status completed) no longer exists in Microsoft Graph`);
+    await hostPrinted(`restore session ${id} (last status completed) no longer exists in Microsoft Graph`);
   });
 
   it("a create whose activation fails still reports the session id to the engine", async () => {
