@@ -6,7 +6,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { createGraphClient, type GraphClient } from "../graph";
-import { resolveSettings, type ConfigSource } from "../config";
+import { ConfigurationError, resolveSettings, type ConfigSource } from "../config";
 import { sessionInputsSchema } from "../schemas/inputs";
 import * as lifecycle from "./lifecycle";
 import { SessionPartiallyCreatedError } from "./partial-failure";
@@ -30,9 +30,22 @@ export async function configure(request: dynamic.ConfigureRequest): Promise<void
   client = undefined;
 }
 
-/** Validates inputs without calling Graph. */
+/** Validates inputs, and the provider settings, without calling Graph. */
 export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
-  return plan.check(olds ?? {}, news ?? {});
+  const result = plan.check(olds ?? {}, news ?? {});
+  const settingsProblem = configurationFailure();
+  return settingsProblem ? { inputs: news, failures: [...(result.failures ?? []), settingsProblem] } : result;
+}
+
+/** A bad setting (say, an http graphEndpoint) shows at preview, not at the first Graph call. */
+function configurationFailure(): dynamic.CheckFailure | undefined {
+  try {
+    resolveSettings(config);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    return { property: `m365-backup:${error.key}`, reason: error.message };
+  }
 }
 
 /** Compares stored outputs with new inputs without calling Graph. */

@@ -91,3 +91,20 @@ test("state and provider text written by 0.1.0 still read, diff and delete", asy
   await host.delete(id, urn, old);
   expect(requests()).toEqual([`DELETE ${RESTORE_SESSIONS}/${id} 204`]);
 });
+
+test("a bad setting fails check at preview time, naming the config key and the fix, without calling Graph", async () => {
+  const other = await startHost({ cwd: makeProgramDir() });
+  try {
+    await other.configure({ "m365-backup:graphEndpoint": emulator.url.replace("https:", "http:"), "m365-backup:apiVersion": "v2" });
+    const { failures } = await other.check(urn, {}, draftInputs());
+    expect(failures).toEqual([
+      {
+        property: "m365-backup:graphEndpoint",
+        reason: expect.stringMatching(/^m365-backup:graphEndpoint must use https \(tokens never travel over plain http\), got http:\/\/127\.0\.0\.1:\d+$/),
+      },
+    ]);
+    expect(requests()).toEqual([]);
+  } finally {
+    await other.close();
+  }
+});
