@@ -31,7 +31,7 @@ export interface EmulatorOptions {
   host?: string;
   /** Port; default 0 (any free port). */
   port?: number;
-  /** Certificate and key files; by default a self-signed certificate is generated into a temp dir. */
+  /** Certificate and key files; by default a self-signed certificate is generated (kept in `<statePath>.tls/` when `statePath` is set, else a temp dir). */
   tls?: { certPath: string; keyPath: string };
   /** Keep the tenant (sessions, clock, signing key) in this JSON file between runs. */
   statePath?: string;
@@ -127,7 +127,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     closed,
   });
 
-  const material = await loadTlsMaterial(options.tls);
+  // With a state file the generated certificate is kept beside it, so NODE_EXTRA_CA_CERTS stays valid between runs.
+  const material = await loadTlsMaterial(options.tls, options.statePath ? `${options.statePath}.tls` : undefined);
   const server = await listen({ host, port: options.port ?? 0, cert: material.cert, key: material.key, dispatcher, baseUrl: (port) => `https://${hostForUrl(host)}:${port}` });
   url = `https://${hostForUrl(host)}:${server.port}`;
   save();

@@ -2,7 +2,7 @@
  * TLS material for the emulator: a self-signed certificate that is its own trust anchor, so a client
  * can trust it through `NODE_EXTRA_CA_CERTS` without any other CA.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generate } from "selfsigned";
@@ -53,9 +53,16 @@ export async function writeCertificate(dir: string): Promise<{ certPath: string;
   return { certPath, keyPath };
 }
 
-/** Loads the given certificate files, or generates a certificate into a new temporary directory. */
-export async function loadTlsMaterial(given?: { certPath: string; keyPath: string }): Promise<TlsMaterial> {
-  const files = given ?? (await writeCertificate(mkdtempSync(path.join(tmpdir(), "m365-backup-emulator-"))));
+/**
+ * Loads the given certificate files; otherwise reuses or creates `cert.pem`/`key.pem` in `keepDir`
+ * (so clients keep trusting the emulator across runs), or generates into a new temporary directory.
+ */
+export async function loadTlsMaterial(given?: { certPath: string; keyPath: string }, keepDir?: string): Promise<TlsMaterial> {
+  const kept = keepDir ? { certPath: path.join(keepDir, "cert.pem"), keyPath: path.join(keepDir, "key.pem") } : undefined;
+  const files =
+    given ??
+    (kept && existsSync(kept.certPath) && existsSync(kept.keyPath) ? kept : undefined) ??
+    (await writeCertificate(keepDir ?? mkdtempSync(path.join(tmpdir(), "m365-backup-emulator-"))));
   return {
     cert: readFileSync(files.certPath, "utf8"),
     key: readFileSync(files.keyPath, "utf8"),

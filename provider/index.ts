@@ -6,6 +6,5 @@ export {
   SHAREPOINT_RESTORE_SESSION_TYPE,
   type SharePointRestoreSessionArgs,
   type SiteRestoreArtifactArgs,
-  type SiteRestoreArtifactOutput,
 } from "./resource/sharePointRestoreSession";
-export type { ArtifactCount, IdentitySet, PublicError } from "./schemas/graph";
+export type { ArtifactCount, Identity, IdentitySet, PublicError, SiteRestoreArtifactOutput } from "./resource/outputs";

@@ -39,7 +39,10 @@ export function requireDraft(session: StoredSession, action: string): void {
 
 /** POST .../sharePointRestoreSessions */
 export const createSession: RouteHandler = (_request, context) => {
-  const body = (context.body ?? {}) as { siteRestoreArtifacts?: unknown };
+  const body = (context.body ?? {}) as { siteRestoreArtifacts?: unknown; granularSiteRestoreArtifacts?: unknown };
+  if (body.granularSiteRestoreArtifacts !== undefined) {
+    throw new GraphHttpError(400, "InvalidArtifactRequest", "Granular (item-level) restore is not supported by this emulator.");
+  }
   const now = new Date(context.nowMs).toISOString();
   const session: StoredSession = {
     id: newGuid(),

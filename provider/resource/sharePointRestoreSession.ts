@@ -5,9 +5,8 @@
  * serialized provider, which requires the engine by package name when the host runs it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ArtifactCount, IdentitySet, PublicError } from "../schemas/graph";
-import type { ArtifactState } from "../engine/state";
 import { serializedProvider } from "../engine/serialized-provider";
+import type { ArtifactCount, IdentitySet, PublicError, SiteRestoreArtifactOutput } from "./outputs";
 
 /** One site to restore, identified by a restore point id from `restorePoints/search`. */
 export interface SiteRestoreArtifactArgs {
@@ -24,9 +23,6 @@ export interface SharePointRestoreSessionArgs {
   /** Start the restore. Defaults to false, which leaves the session in draft. */
   activate?: pulumi.Input<boolean>;
 }
-
-/** One restored site as Graph reports it, with the restore point it came from. */
-export type SiteRestoreArtifactOutput = ArtifactState;
 
 /** The Pulumi type token; moving to a native provider later is then an alias. */
 export const SHAREPOINT_RESTORE_SESSION_TYPE = "pulumi-nodejs:dynamic/m365-backup:SharePointRestoreSession";

@@ -2,6 +2,7 @@
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { createSpecValidator } from "../../emulator/openapi";
 import { matchRoute } from "../../emulator/routes";
+import { odataErrorSchema } from "../../provider/schemas/graph";
 import { testCa } from "../support/test-ca";
 
 /** Virtual start time of every contract test tenant (on the 10-minute grid). */
@@ -61,6 +62,8 @@ export function expectSpecValid(version: "v1.0" | "beta", method: string, graphP
 /** Asserts an OData error body with this status and code, carrying request-id and date. */
 export function expectGraphError(result: CallResult, status: number, code: string): void {
   expect({ status: result.status, code: result.body?.error?.code }).toEqual({ status, code });
+  // The provider's own wire schema must read it too.
+  expect(odataErrorSchema.parse(result.body).error.code).toBe(code);
   expect(result.body.error.message).toEqual(expect.any(String));
   expect(result.body.error.innerError).toEqual({
     date: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/),

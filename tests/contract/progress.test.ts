@@ -1,5 +1,6 @@
 /** Contract: the status machine under the controlled clock, restored sites, evolvable `failed`, limits, paging and purge. */
 import type { Emulator } from "../../emulator";
+import { artifactSchema, pageSchema, sessionSchema } from "../../provider/schemas/graph";
 import { MINUTE, RS, SP, START, call, createDraft, expectGraphError, latestPoints, startFrozen } from "./emulator-helpers";
 
 const PREFER = { prefer: "include-unknown-enum-members" };
@@ -61,6 +62,8 @@ describe("status machine", () => {
       error: { code: "UnknownError", message: expect.any(String) },
     });
     expect(view.artifacts[1]).toMatchObject({ error: { code: "ArtifactCannotBeRestored" }, restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/hr-restored-1" });
+    expect(sessionSchema.parse(view.session).completedDateTime).toBe(at(35.5));
+    expect(pageSchema(artifactSchema).parse({ value: view.artifacts }).value.map((a) => a.status)).toEqual(["succeeded", "failed"]);
   });
 
   it("restores inPlace onto the original site and completes", async () => {

@@ -121,19 +121,31 @@ describe("persistence", () => {
     } finally {
       await second.close();
     }
-    const third = await startFrozen({ statePath });
+    // Without a given certificate, the generated one is kept beside the state file and reused.
+    const third = await startEmulator({ statePath });
+    const fourth = await startEmulator({ statePath });
     try {
       expect(third.tenant.sessions()).toMatchObject([{ id, status: "completed" }]);
+      expect(third.caPath).toBe(`${statePath}.tls/cert.pem`);
+      expect(fourth.caPath).toBe(third.caPath);
+      expect((await httpsRequest(`${fourth.url}/v1.0${RS}/${id}`, { ca: third.caPath, token })).status).toBe(200);
     } finally {
       await third.close();
+      await fourth.close();
     }
   });
 });
 
 describe("CLI", () => {
+  let child: ReturnType<typeof spawn> | undefined;
+  // A failed assertion must not leave the emulator process running.
+  afterEach(() => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+
   it("prints URL, CA path, tenant, demo app and token, applies --fault, and stops on SIGTERM", async () => {
     const ca = testCa();
-    const child = spawn(
+    child = spawn(
       process.execPath,
       [
         "-r",
@@ -154,14 +166,15 @@ describe("CLI", () => {
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
+    const cli = child;
     let stdout = "";
-    child.stdout.setEncoding("utf8");
+    cli.stdout!.setEncoding("utf8");
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (chunk: string) => {
+      cli.stdout!.on("data", (chunk: string) => {
         stdout += chunk;
         if (stdout.includes("Access token:") && stdout.endsWith("\n")) resolve();
       });
-      child.once("exit", (code) => reject(new Error(`CLI exited early with ${code}: ${stdout}`)));
+      cli.once("exit", (code) => reject(new Error(`CLI exited early with ${code}: ${stdout}`)));
     });
     const url = /URL:\s+(\S+)/.exec(stdout)![1]!;
     const token = /Access token:\s+(\S+)/.exec(stdout)![1]!;
@@ -173,10 +186,10 @@ describe("CLI", () => {
     expect((await httpsRequest(`${url}/v1.0${RS}`, { ca: ca.certPath, token })).status).toBe(503);
     expect((await httpsRequest(`${url}/v1.0${RS}`, { ca: ca.certPath, token })).status).toBe(200);
     const units = await httpsRequest(`${url}/v1.0/solutions/backupRestore/siteProtectionUnits`, { ca: ca.certPath, token });
-    expect(JSON.parse(units.body).value).toHaveLength(4);
+    expect(JSON.parse(units.body).value).toHaveLength(3);
 
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    child.kill("SIGTERM");
+    const exited = new Promise<number | null>((resolve) => cli.once("exit", (code) => resolve(code)));
+    cli.kill("SIGTERM");
     expect(await exited).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 /** Contract: restore session create, list, get, PATCH @delta, delete and activate, with their documented errors. */
 import type { Emulator } from "../../emulator";
 import { DEMO_APP } from "../../emulator";
+import { deltaResultSchema, sessionSchema } from "../../provider/schemas/graph";
 import { RS, SP, START, call, createDraft, expectGraphError, latestPoints, startFrozen } from "./emulator-helpers";
 
 let emulator: Emulator;
@@ -30,6 +31,7 @@ describe("create", () => {
       lastModifiedBy: app,
       completedDateTime: null,
     });
+    expect(sessionSchema.parse(result.body)).toMatchObject({ status: "draft", createdBy: app });
   });
 
   it("records another registered app's identity from its token", async () => {
@@ -52,6 +54,7 @@ describe("create", () => {
     ["a missing destination type", { siteRestoreArtifacts: [{ restorePoint: { id: "x" } }] }, 400, "InvalidPathType"],
     ["an unknown restore point", { siteRestoreArtifacts: [artifact("00000000-0000-4000-8000-000000000000_1764363600_14_1")] }, 400, "InvalidRestorePoint"],
     ["an empty restore point id", { siteRestoreArtifacts: [artifact("")] }, 400, "InvalidRestorePoint"],
+    ["granular artifacts (not emulated)", { granularSiteRestoreArtifacts: [{ browseSessionId: "b", id: "i" }] }, 400, "InvalidArtifactRequest"],
   ])("rejects %s", async (_name, body, status, code) => {
     expectGraphError(await call(emulator, "POST", SP, { body }), status, code);
   });
@@ -149,6 +152,14 @@ describe("PATCH siteRestoreArtifacts@delta", () => {
       { "@contentId": "4", "@Core.DataModificationException": { info: { code: "InvalidRestorePoint", message: expect.any(String) }, failedOperation: "insert", responseCode: 400 } },
       { "@contentId": "5", "@Core.DataModificationException": { info: { code: "DuplicateArtifactInList", message: expect.any(String) }, failedOperation: "insert", responseCode: 409 } },
       { "@contentId": "6", id: expect.any(String), destinationType: "inPlace", status: "added", restorePoint: { id: c } },
+    ]);
+    expect(result.body.value.map((item: unknown) => deltaResultSchema.parse(item)["@Core.DataModificationException"]?.responseCode)).toEqual([
+      undefined,
+      undefined,
+      409,
+      400,
+      409,
+      undefined,
     ]);
     const after = await call(emulator, "GET", `${SP}/${id}/siteRestoreArtifacts`);
     expect(after.body.value.map((x: { restorePoint: { id: string } }) => x.restorePoint.id)).toEqual([b, c]);

@@ -112,7 +112,11 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     expect(help).toMatch(/^Usage: m365-backup-emulator /);
   });
 
-  it("type-checks a strict consumer of the package and its emulator entry (node16 resolution, no skipLibCheck)", () => {
+  it.each([
+    ["node16 resolution", { module: "node16", moduleResolution: "node16" }],
+    // What `pulumi new typescript` generates: classic node resolution, no esModuleInterop, no skipLibCheck.
+    ["Pulumi's default tsconfig", { module: "commonjs", moduleResolution: "node", target: "es2020", noImplicitReturns: true }],
+  ])("type-checks a strict consumer of the package and its emulator entry (%s, no skipLibCheck)", (_name, options) => {
     const consumer = `
 import { SharePointRestoreSession, type SharePointRestoreSessionArgs } from "pulumi-m365-backup";
 import { startEmulator, type Emulator } from "pulumi-m365-backup/emulator";
@@ -124,13 +128,7 @@ export const start: () => Promise<Emulator> = () => startEmulator({ port: 0 });
 // @ts-expect-error destinationType is a closed set
 export const wrong: SharePointRestoreSessionArgs = { siteRestoreArtifacts: [], destinationType: "elsewhere" };
 `;
-    const result = typeCheckInProject(project, { "index.ts": consumer }, {
-      strict: true,
-      target: "ES2022",
-      module: "node16",
-      moduleResolution: "node16",
-      types: ["node"],
-    });
+    const result = typeCheckInProject(project, { "index.ts": consumer }, { strict: true, target: "ES2022", types: ["node"], ...options });
     expect(result).toEqual({ status: 0, output: "" });
   });
 

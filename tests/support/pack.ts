@@ -20,8 +20,8 @@ export interface TypeCheckResult {
   output: string;
 }
 
-// `npm test` runs jest under npm, which exports npm_* variables (package and config of this repo);
-// a nested npm must see the temp project's settings only.
+// `npm test` runs jest under npm, which exports npm_* variables for this repo, among them
+// npm_config_local_prefix: a nested npm would install into this repo instead of the temp project.
 function npmEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_")));
 }

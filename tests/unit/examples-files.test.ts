@@ -1,0 +1,102 @@
+/**
+ * The example projects' files: each is a complete Pulumi TypeScript project, the GitOps workflow
+ * signs in with OIDC and stores no Microsoft secret, and the READMEs document what users must set.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+const EXAMPLES = path.resolve(__dirname, "../../examples");
+const NAMES = ["basic", "dr-drill", "gitops"];
+
+function read(...parts: string[]): string {
+  return fs.readFileSync(path.join(EXAMPLES, ...parts), "utf8");
+}
+
+/** Every file of an example, relative to it, dot folders included. */
+function filesOf(example: string): string[] {
+  const root = path.join(EXAMPLES, example);
+  return (fs.readdirSync(root, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe.each(NAMES)("examples/%s", (example) => {
+  it("is a Pulumi Node.js project whose main is the TypeScript index.ts", () => {
+    const project = parse(read(example, "Pulumi.yaml"));
+    expect(project.runtime).toEqual({ name: "nodejs", options: { typescript: true } });
+    expect(project.main).toBe("index.ts");
+    expect(JSON.parse(read(example, "tsconfig.json")).files).toEqual(["index.ts"]);
+  });
+
+  it("depends on the published package and a Pulumi SDK that sends stack config to dynamic providers", () => {
+    const pkg = JSON.parse(read(example, "package.json"));
+    expect(pkg.dependencies).toEqual({ "@pulumi/pulumi": "^3.139.0", "pulumi-m365-backup": "^0.1.0" });
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@types/node", "typescript"]);
+  });
+
+  it("documents the Graph permissions, the restore point search and how to run it", () => {
+    const readme = read(example, "README.md");
+    for (const permission of [
+      "BackupRestore-Restore.ReadWrite.All",
+      "BackupRestore-Restore.Read.All",
+      "BackupRestore-Search.Read.All",
+      "BackupRestore-Configuration.Read.All",
+    ]) {
+      expect(readme).toContain(permission);
+    }
+    expect(readme).toContain("az rest --method post");
+    expect(readme).toContain("https://graph.microsoft.com/v1.0/solutions/backupRestore/restorePoints/search");
+    for (const command of ["npm install", "pulumi stack init", "pulumi config set"]) expect(readme).toContain(command);
+  });
+
+  it("holds no credential: nothing shaped like a secret, key or token in any file", () => {
+    for (const file of filesOf(example)) {
+      const text = read(example, file);
+      expect({ file, secretLooking: text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----|eyJ[\w-]{10,}\.[\w-]{10,}|[\w~.-]{3}8Q~[\w~.-]{31,}/g) }).toEqual({
+        file,
+        secretLooking: null,
+      });
+    }
+  });
+});
+
+describe("examples/gitops workflow", () => {
+  const workflow = parse(read("gitops", ".github", "workflows", "restore-drill.yml"));
+
+  it("previews on pull requests and runs up on pushes to main", () => {
+    expect(workflow.on).toEqual({ pull_request: { branches: ["main"] }, push: { branches: ["main"] } });
+    const steps = (job: string) => workflow.jobs[job].steps.find((s: { uses?: string }) => s.uses === "pulumi/actions@v6").with;
+    expect(workflow.jobs.preview.if).toBe("github.event_name == 'pull_request'");
+    expect(steps("preview")).toMatchObject({ command: "preview", "comment-on-pr": true });
+    expect(workflow.jobs.up.if).toBe("github.event_name == 'push'");
+    expect(steps("up")).toMatchObject({ command: "up" });
+  });
+
+  it("may request an OIDC token, only reads the repository, and writes only the preview comment", () => {
+    expect(workflow.permissions).toEqual({ "id-token": "write", contents: "read" });
+    expect(workflow.jobs.preview.permissions).toEqual({ "id-token": "write", contents: "read", "pull-requests": "write" });
+    expect(workflow.jobs.up.permissions).toBeUndefined();
+  });
+
+  it("signs in with OIDC from repository variables; its only secret is the Pulumi backend token", () => {
+    expect(workflow.env).toEqual({
+      ARM_USE_OIDC: "true",
+      ARM_CLIENT_ID: "${{ vars.ARM_CLIENT_ID }}",
+      ARM_TENANT_ID: "${{ vars.ARM_TENANT_ID }}",
+      PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+    });
+    const text = read("gitops", ".github", "workflows", "restore-drill.yml");
+    expect(text.match(/secrets\.\w+/g)).toEqual(["secrets.PULUMI_ACCESS_TOKEN"]);
+    expect(text).not.toMatch(/CLIENT_SECRET|clientSecret|CLIENT_CERTIFICATE/);
+  });
+
+  it("sets up Node 20 and installs from the lock file in both jobs", () => {
+    for (const job of ["preview", "up"]) {
+      const steps = workflow.jobs[job].steps as { uses?: string; run?: string; with?: Record<string, unknown> }[];
+      expect(steps.map((s) => s.uses ?? s.run)).toEqual(["actions/checkout@v4", "actions/setup-node@v4", "npm ci", "pulumi/actions@v6"]);
+      expect(steps[1].with).toEqual({ "node-version": 20, cache: "npm" });
+    }
+  });
+});
