@@ -5,12 +5,14 @@
  * (a `MockMonitor` subclass installed the way `setMocks` installs one) that forwards every dynamic
  * resource to the real `@pulumi/pulumi/cmd/dynamic-provider` host over gRPC, in the engine's call
  * order, and keeps the stack state in a JSON file between commands. It does not plan like the Go
- * engine (no parallelism, no dependency graph beyond registration order, no aliases, no import), and
- * because the Pulumi runtime's settings are process-global, only one step may run at a time.
+ * engine (no dependency graph beyond registration order, no aliases, no import): resource steps run
+ * one at a time unless `parallel` allows more, and because the Pulumi runtime's settings are
+ * process-global, only one command may run at a time.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import pLimit from "p-limit";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as resourceProto from "@pulumi/pulumi/proto/resource_pb";
@@ -42,6 +44,14 @@ export interface StackOptions {
   onEvent?: (event: StepEvent) => void;
   /** Receives what the provider host printed during a command (progress and warnings), as the CLI shows it. */
   onLog?: (text: string) => void;
+  /**
+   * How many resource steps may run at once, like `pulumi up --parallel`; default 1 (registration
+   * order). Above 1, refresh and destroy also run that many at once, so they assume the resources
+   * do not depend on each other.
+   */
+  parallel?: number;
+  /** Called with each provider host once it runs (e.g. to sample its memory). */
+  onHostStarted?: (host: Host) => void;
 }
 
 /** The outcome of one command. */
@@ -106,6 +116,7 @@ async function withHost(
   step: (host: Host, state: StackState) => Promise<StepResult>,
 ): Promise<StepResult> {
   const host = await startHost({ cwd: options.workDir, env: options.env });
+  options.onHostStarted?.(host);
   try {
     await host.configure(options.config);
     return await step(host, loadState(options.statePath));
@@ -302,17 +313,18 @@ class Deployment {
   }
 }
 
-/** The resource monitor the program talks to: registrations become host calls, one at a time, in order. */
+/** The resource monitor the program talks to: registrations become host calls, `parallel` at a time, in order. */
 class EngineMonitor extends MockMonitor {
   stackOutputs: Record<string, unknown> = {};
-  // One resource at a time (like `pulumi up --parallel 1`), so the provider sees a deterministic order.
-  private queue: Promise<void> = Promise.resolve();
+  // By default one resource at a time (like `pulumi up --parallel 1`), so the provider sees a deterministic order.
+  private readonly limit: pLimit.Limit;
 
   constructor(
     private readonly options: StackOptions,
     private readonly deployment: Deployment,
   ) {
     super({ call: () => ({}), newResource: () => ({ id: undefined, state: {} }) });
+    this.limit = pLimit(options.parallel ?? 1);
   }
 
   /** Makes the monitor `setMocks` installed answer every RPC with this one's methods. */
@@ -321,9 +333,9 @@ class EngineMonitor extends MockMonitor {
     for (const rpc of rpcs) Object.assign(installed, { [rpc]: (this[rpc] as (...args: unknown[]) => unknown).bind(this) });
   }
 
-  /** Runs one resource step after the previous ones; after a failure, requests stay unanswered. */
+  /** Runs one resource step once a slot is free, in arrival order; after a failure, requests stay unanswered. */
   private enqueue<T>(step: () => Promise<T>, callback: Callback<T>): void {
-    this.queue = this.queue.then(async () => {
+    void this.limit(async () => {
       if (this.deployment.stopped) return;
       try {
         callback(null, await step());
@@ -386,7 +398,7 @@ class EngineMonitor extends MockMonitor {
 async function refresh(options: StackOptions, host: Host, state: StackState): Promise<StepResult> {
   const changes = noChanges();
   try {
-    for (const resource of [...state.resources]) {
+    await forEachResource(options, [...state.resources], async (resource) => {
       options.onEvent?.({ urn: resource.urn, op: "read", status: "started" });
       const read = await host
         .read(resource.id, resource.urn, resource.outputs, resource.inputs)
@@ -395,14 +407,14 @@ async function refresh(options: StackOptions, host: Host, state: StackState): Pr
         state.resources = state.resources.filter((r) => r !== resource);
         changes.delete++;
         options.onEvent?.({ urn: resource.urn, op: "refresh-delete", status: "done" });
-        continue;
+        return;
       }
       const changed = !isDeepStrictEqual(read.properties, resource.outputs);
       if (changed) changes.update++;
       else changes.same++;
       Object.assign(resource, { id: read.id, outputs: read.properties, inputs: read.inputs ?? resource.inputs });
       options.onEvent?.({ urn: resource.urn, op: "read", status: "done" });
-    }
+    });
     return { outputs: state.outputs, changes };
   } finally {
     saveState(options.statePath, state);
@@ -413,7 +425,7 @@ async function refresh(options: StackOptions, host: Host, state: StackState): Pr
 async function destroy(options: StackOptions, host: Host, state: StackState): Promise<StepResult> {
   const changes = noChanges();
   try {
-    for (const resource of [...state.resources].reverse()) {
+    await forEachResource(options, [...state.resources].reverse(), async (resource) => {
       options.onEvent?.({ urn: resource.urn, op: "delete", status: "started" });
       await host
         .delete(resource.id, resource.urn, resource.outputs, resource.inputs)
@@ -424,10 +436,32 @@ async function destroy(options: StackOptions, host: Host, state: StackState): Pr
       state.resources = state.resources.filter((r) => r !== resource);
       changes.delete++;
       options.onEvent?.({ urn: resource.urn, op: "delete", status: "done" });
-    }
+    });
     state.outputs = {};
     return { outputs: {}, changes };
   } finally {
     saveState(options.statePath, state);
   }
+}
+
+/**
+ * Runs `step` for each resource in order, `parallel` at a time. After the first failure no further
+ * step starts; the ones already running finish (so the state stays true) before that failure is thrown.
+ */
+async function forEachResource(options: StackOptions, resources: StateResource[], step: (resource: StateResource) => Promise<void>): Promise<void> {
+  const limit = pLimit(options.parallel ?? 1);
+  let failure: { error: unknown } | undefined;
+  await Promise.all(
+    resources.map((resource) =>
+      limit(async () => {
+        if (failure) return;
+        try {
+          await step(resource);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }),
+    ),
+  );
+  if (failure) throw failure.error;
 }

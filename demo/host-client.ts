@@ -108,6 +108,8 @@ export interface Host {
   delete(id: string, urn: string, properties: Record<string, unknown>, oldInputs?: Record<string, unknown>): Promise<void>;
   /** Everything the host wrote after its port line, stdout and stderr interleaved. */
   stderr(): string;
+  /** The host's process id (e.g. to sample its memory), while it runs. */
+  readonly pid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -266,6 +268,10 @@ class HostConnection implements Host {
 
   stderr(): string {
     return this.logs.join("");
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   async close(): Promise<void> {

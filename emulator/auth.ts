@@ -27,6 +27,11 @@ export interface AppRegistration {
   certificatePem?: string;
   federated?: { issuer: string; subject: string; audience?: string; publicKeyPem: string }[];
   roles?: string[];
+  /**
+   * Tokens stand for a signed-in user acting through the app (`idtyp: "user"`), as in a delegated
+   * flow; Graph shows some properties (site protection units' siteWebUrl) only to such callers.
+   */
+  delegated?: boolean;
 }
 
 /** The application identity a valid bearer token stands for. */
@@ -35,6 +40,8 @@ export interface Caller {
   displayName: string;
   tenantId: string;
   roles: string[];
+  /** Set (true) only for a delegated (user) token. */
+  delegated?: boolean;
 }
 
 const GRAPH_AUDIENCE = "https://graph.microsoft.com";
@@ -101,7 +108,7 @@ export class Authority {
       tid: this.tenantId,
       appid: app.clientId,
       app_displayname: app.displayName,
-      idtyp: "app",
+      idtyp: app.delegated ? "user" : "app",
       roles: roles ?? app.roles ?? ALL_BACKUP_ROLES,
       sub: app.clientId,
       uti: randomUUID(),
@@ -132,6 +139,7 @@ export class Authority {
       displayName: typeof claims.app_displayname === "string" ? claims.app_displayname : "",
       tenantId: this.tenantId,
       roles: claims.roles.filter((role): role is string => typeof role === "string"),
+      ...(claims.idtyp === "user" ? { delegated: true } : {}),
     };
   }
 

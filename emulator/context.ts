@@ -20,6 +20,8 @@ export interface RouteContext {
   body: unknown;
   query: URLSearchParams;
   caller: AppIdentity;
+  /** True when the token is delegated (a user signed in through the app). */
+  delegated: boolean;
   nowMs: number;
   /** True when the caller sent `Prefer: include-unknown-enum-members`. */
   includeUnknownEnumMembers: boolean;

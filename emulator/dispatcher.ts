@@ -135,6 +135,7 @@ export class Dispatcher {
         body,
         query: new URL(request.url).searchParams,
         caller: { id: caller.appId, displayName: caller.displayName },
+        delegated: caller.delegated === true,
         nowMs: this.deps.tenant.clock.nowMs(),
         includeUnknownEnumMembers: prefers(request.headers, UNKNOWN_ENUM_PREFERENCE),
         tenant: this.deps.tenant,

@@ -12,7 +12,8 @@ export interface FaultRule {
   /** Usually 429, 500, 503 or 504; any status is accepted (e.g. 403 to rehearse a refusal). */
   status?: number;
   code?: string;
-  retryAfterSeconds?: number;
+  /** Sent as `Retry-After`; a 429 defaults to 1, and `null` sends no header at all (a bare throttle). */
+  retryAfterSeconds?: number | null;
   latencyMs?: number;
   /** "before": the socket is destroyed unprocessed; "after": the request is processed, then the socket is destroyed. */
   reset?: "before" | "after";
@@ -91,7 +92,7 @@ export class FaultSet {
       latencyMs: rule.latencyMs ?? 0,
       status: rule.status,
       code: rule.code,
-      retryAfterSeconds: rule.retryAfterSeconds ?? (rule.status === 429 ? 1 : undefined),
+      retryAfterSeconds: rule.retryAfterSeconds === null ? undefined : (rule.retryAfterSeconds ?? (rule.status === 429 ? 1 : undefined)),
       reset: rule.reset,
       malformed: rule.malformed,
       timeout: rule.timeout,
@@ -128,6 +129,8 @@ function matches(rule: FaultRule, target: FaultTarget): boolean {
 /** Default Graph error code for an injected status. */
 export function faultCode(status: number): string {
   switch (status) {
+    case 401:
+      return "InvalidAuthenticationToken";
     case 429:
       return "TooManyRequests";
     case 503:

@@ -22,6 +22,8 @@ export type { AppRegistration, FaultRule, JournalEntry, SeedSite };
 /** A stored session as `tenant.sessions()` shows it: the raw record plus its status at the current virtual time. */
 export type StoredSession = StoredSessionRecord & { status: SessionProgress["status"] };
 export type { JournalOutcome } from "./journal";
+export type { SessionProgress } from "./progress";
+export type { StoredSession as StoredSessionRecord } from "./store";
 export type { StoredArtifact, StoredBulkRequest, AppIdentity } from "./store";
 export { ALL_BACKUP_ROLES };
 
@@ -51,23 +53,58 @@ export interface Emulator {
   url: string;
   /** PEM file to trust through `NODE_EXTRA_CA_CERTS`. */
   caPath: string;
+  /** The demo tenant's id (also the authority's tenant segment). */
   tenantId: string;
   /** A valid bearer token for the demo app, with every BackupRestore role. */
   accessToken: string;
+  /** The demo application's credentials for the token endpoint (client secret flow). */
   demoApp: { clientId: string; clientSecret: string; displayName: string };
-  clock: { now(): Date; advance(ms: number): void; setSpeed(x: number): void };
-  faults: { add(rule: FaultRule): void; clear(): void };
-  journal: { entries(): JournalEntry[]; clear(): void };
-  apps: { register(app: AppRegistration): void };
+  /** The virtual clock that drives restore progress and purges. */
+  clock: {
+    /** The current virtual time. */
+    now(): Date;
+    /** Moves virtual time forward by `ms` milliseconds. */
+    advance(ms: number): void;
+    /** Sets how many virtual milliseconds pass per real millisecond (0 stops the clock). */
+    setSpeed(x: number): void;
+  };
+  /** Fault injection for Graph routes. */
+  faults: {
+    /** Adds a fault rule; it applies to the requests it matches until its `times` run out. */
+    add(rule: FaultRule): void;
+    /** Removes every fault rule. */
+    clear(): void;
+  };
+  /** Every request the emulator received, with its outcome. */
+  journal: {
+    /** The entries so far, oldest first. */
+    entries(): JournalEntry[];
+    /** Forgets every entry. */
+    clear(): void;
+  };
+  /** Applications known to the token endpoint. */
+  apps: {
+    /** Registers an application (secret, certificate or federated credential). */
+    register(app: AppRegistration): void;
+  };
+  /** Direct access to the tenant, for out-of-band changes in tests and drills. */
   tenant: {
+    /** The seeded sites, protected first, then one unprotected site (empty `protectionUnitId`). */
     sites(): SeedSite[];
+    /** The id of a protected site's newest restore point at the current virtual time. */
     latestRestorePointId(siteId: string): string;
+    /** Every stored session with its status at the current virtual time. */
     sessions(): StoredSession[];
+    /** Deletes a session as if it were removed outside Pulumi (or purged). */
     deleteSession(id: string): void;
+    /** Decides how the restore of a restore point (or of every restore point of a site) ends. */
     setArtifactOutcome(restorePointIdOrSiteId: string, outcome: "succeeded" | "failed"): void;
   };
+  /** Issues a bearer token for a registered application (default: the demo app). */
   issueToken(clientId?: string, roles?: string[]): string;
+  /** Serves one request in process, without TLS, through the same handlers. */
   fetch(request: Request): Promise<Response>;
+  /** Stops the server (and saves the state file when one is set). */
   close(): Promise<void>;
 }
 

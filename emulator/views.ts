@@ -54,6 +54,7 @@ export function artifactView(artifact: StoredArtifact, progress: ArtifactProgres
   const started = progress.startMs !== undefined;
   // The new site's URL appears once restoring has started (it is not known while scheduling).
   const target = started ? restoredSite(artifact, context.tenant.seed) : undefined;
+  const unit = context.tenant.seed.siteByIdOrUrl(artifact.siteId);
   const view: Record<string, unknown> = {
     id: artifact.id,
     destinationType: artifact.destinationType,
@@ -67,6 +68,8 @@ export function artifactView(artifact: StoredArtifact, progress: ArtifactProgres
       id: artifact.restorePointId,
       protectionDateTime: iso(artifact.protectionMs),
       expirationDateTime: iso(artifact.protectionMs + RETENTION_MS),
+      // The restore point names its site's protection unit, so a client can count restores per site.
+      ...(unit ? { protectionUnit: { "@odata.type": "#microsoft.graph.siteProtectionUnit", id: unit.protectionUnitId, siteId: unit.siteId } } : {}),
     },
   };
   if (progress.status === "failed") view.error = { code: "ArtifactCannotBeRestored", message: "The site could not be restored from this restore point." };
@@ -90,8 +93,8 @@ export function restorePointView(point: DerivedRestorePoint, policy: SeedPolicy)
   };
 }
 
-/** A `siteProtectionUnit`. */
-export function protectionUnitView(site: TenantSite, policy: SeedPolicy): Record<string, unknown> {
+/** A site protection unit; `siteName` and `siteWebUrl` only for delegated callers, as Graph documents. */
+export function protectionUnitView(site: TenantSite, policy: SeedPolicy, delegated: boolean): Record<string, unknown> {
   return {
     "@odata.type": "#microsoft.graph.siteProtectionUnit",
     id: site.protectionUnitId,
@@ -102,8 +105,7 @@ export function protectionUnitView(site: TenantSite, policy: SeedPolicy): Record
     lastModifiedDateTime: policy.createdDateTime,
     lastModifiedBy: identitySet(SEED_ADMIN),
     siteId: site.siteId,
-    siteName: site.siteName,
-    siteWebUrl: site.siteWebUrl,
+    ...(delegated ? { siteName: site.siteName, siteWebUrl: site.siteWebUrl } : {}),
   };
 }
 

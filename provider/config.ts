@@ -28,6 +28,16 @@ export interface Settings {
   apiVersion: "v1.0" | "beta";
   authorityHost?: string;
   credentials: Credentials;
+  /** Retry limits from `retryBudgetSeconds` / `requestTimeoutSeconds`; absent keys keep the client's defaults. */
+  retry?: RetryLimits;
+}
+
+/** The retry limits a stack may tune, in milliseconds. */
+export interface RetryLimits {
+  /** Wall-clock budget of one operation, retries and waits included. */
+  totalBudgetMs?: number;
+  /** Limit of one attempt, after which it counts as a timeout. */
+  attemptTimeoutMs?: number;
 }
 
 /** A setting is missing or malformed; the message names the key and how to fix it. */
@@ -68,6 +78,8 @@ const ENVIRONMENT_FALLBACKS: Record<string, readonly string[]> = {
   useCli: ["ARM_USE_CLI"],
   accessToken: ["M365_BACKUP_ACCESS_TOKEN"],
   allowUnknownGraphEndpoint: [],
+  retryBudgetSeconds: ["M365_BACKUP_RETRY_BUDGET_SECONDS"],
+  requestTimeoutSeconds: ["M365_BACKUP_REQUEST_TIMEOUT_SECONDS"],
 };
 
 /** Reads config and environment into validated `Settings`; throws `ConfigurationError` on bad values. */
@@ -86,12 +98,31 @@ export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = p
 
   const authorityHost = read("authorityHost");
   if (authorityHost !== undefined) requireHttpsUrl("authorityHost", authorityHost);
+  const retry = resolveRetryLimits(read);
   return {
     graphEndpoint: resolveGraphEndpoint(read("graphEndpoint"), readFlag("allowUnknownGraphEndpoint")),
     apiVersion: resolveApiVersion(read("apiVersion")),
     ...(authorityHost !== undefined ? { authorityHost: authorityHost.replace(/\/+$/, "") } : {}),
     credentials: resolveCredentials(read, readFlag),
+    ...(retry !== undefined ? { retry } : {}),
   };
+}
+
+function resolveRetryLimits(read: Read): RetryLimits | undefined {
+  const budget = readSeconds("retryBudgetSeconds", read("retryBudgetSeconds"));
+  const timeout = readSeconds("requestTimeoutSeconds", read("requestTimeoutSeconds"));
+  if (budget === undefined && timeout === undefined) return undefined;
+  return { ...(budget !== undefined ? { totalBudgetMs: budget } : {}), ...(timeout !== undefined ? { attemptTimeoutMs: timeout } : {}) };
+}
+
+/** A positive number of seconds (fractions allowed, for tests), in milliseconds. */
+function readSeconds(key: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value.trim());
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new ConfigurationError(key, `${NAMESPACE}:${key} must be a positive number of seconds, got ${JSON.stringify(value)}`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 function resolveApiVersion(value: string | undefined): Settings["apiVersion"] {
@@ -137,7 +168,10 @@ function requireHttpsUrl(key: string, value: string): URL {
     throw new ConfigurationError(key, `${NAMESPACE}:${key} is not a URL: ${JSON.stringify(value)}`);
   }
   if (url.protocol !== "https:") {
-    throw new ConfigurationError(key, `${NAMESPACE}:${key} must use https (tokens never travel over plain http), got ${url.protocol}//${url.host}`);
+    throw new ConfigurationError(
+      key,
+      `${NAMESPACE}:${key} must use https (tokens never travel over plain http), got ${url.protocol}//${url.host}`,
+    );
   }
   return url;
 }
@@ -150,7 +184,10 @@ function resolveCredentials(read: Read, readFlag: (key: string) => boolean): Cre
 
   const explicit = (["useOidc", "useMsi", "useCli"] as const).filter(readFlag);
   if (explicit.length > 1) {
-    throw new ConfigurationError(explicit[1], `only one of ${NAMESPACE}:useOidc, useMsi and useCli may be true; found ${explicit.join(" and ")}`);
+    throw new ConfigurationError(
+      explicit[1],
+      `only one of ${NAMESPACE}:useOidc, useMsi and useCli may be true; found ${explicit.join(" and ")}`,
+    );
   }
   const tenantId = read("tenantId");
   const clientId = read("clientId");
@@ -181,7 +218,12 @@ function resolveCredentials(read: Read, readFlag: (key: string) => boolean): Cre
 }
 
 /** The credentials an explicit `useOidc`, `useMsi` or `useCli` flag selects. */
-function explicitCredentials(flag: string | undefined, read: Read, tenantId: string | undefined, clientId: string | undefined): Credentials | undefined {
+function explicitCredentials(
+  flag: string | undefined,
+  read: Read,
+  tenantId: string | undefined,
+  clientId: string | undefined,
+): Credentials | undefined {
   switch (flag) {
     case "useOidc": {
       const oidcToken = read("oidcToken");

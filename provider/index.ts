@@ -6,5 +6,17 @@ export {
   SHAREPOINT_RESTORE_SESSION_TYPE,
   type SharePointRestoreSessionArgs,
   type SiteRestoreArtifactArgs,
+  type RestorePointArtifactArgs,
+  type SiteByNameArtifactArgs,
+  type WaitForCompletionArgs,
 } from "./resource/sharePointRestoreSession";
-export type { ArtifactCount, Identity, IdentitySet, PublicError, SiteRestoreArtifactOutput } from "./resource/outputs";
+export type {
+  ArtifactCount,
+  DrillReport,
+  DrillReportSite,
+  Identity,
+  IdentitySet,
+  PublicError,
+  SiteRestoreArtifactOutput,
+} from "./resource/outputs";
+export { renderDrillReport, type DrillReportFormat } from "./resource/drill-report";

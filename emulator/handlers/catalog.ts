@@ -15,7 +15,7 @@ export const SEARCH_RESULT_LIMIT = 5;
 /** GET .../siteProtectionUnits, .../protectionUnits/microsoft.graph.siteProtectionUnit */
 export const listProtectionUnits: RouteHandler = (request, context) => {
   const { seed } = context.tenant;
-  const views = seed.protectedSites().map((site) => protectionUnitView(site, seed.policy));
+  const views = seed.protectedSites().map((site) => protectionUnitView(site, seed.policy, context.delegated));
   return jsonResponse(200, page(request, context, views, odataContext(context, "solutions/backupRestore/siteProtectionUnits")));
 };
 
@@ -26,7 +26,7 @@ export const getProtectionUnit: RouteHandler = (_request, context) => {
   if (context.params.policyId !== undefined) policyFromPath(context);
   const site = seed.siteByUnitId(unitId);
   if (!site) throw new GraphHttpError(404, "ProtectionUnitNotFound", `Protection unit '${unitId}' was not found.`);
-  return jsonResponse(200, { "@odata.context": odataContext(context, "solutions/backupRestore/siteProtectionUnits/$entity"), ...protectionUnitView(site, seed.policy) });
+  return jsonResponse(200, { "@odata.context": odataContext(context, "solutions/backupRestore/siteProtectionUnits/$entity"), ...protectionUnitView(site, seed.policy, context.delegated) });
 };
 
 /** GET .../sharePointProtectionPolicies */
@@ -50,7 +50,7 @@ export const getPolicy: RouteHandler = (_request, context) => {
 export const listPolicyUnits: RouteHandler = (request, context) => {
   const { seed } = context.tenant;
   policyFromPath(context);
-  const views = seed.protectedSites().map((site) => protectionUnitView(site, seed.policy));
+  const views = seed.protectedSites().map((site) => protectionUnitView(site, seed.policy, context.delegated));
   return jsonResponse(200, page(request, context, views, odataContext(context, `solutions/backupRestore/sharePointProtectionPolicies('${seed.policy.id}')/siteProtectionUnits`)));
 };
 

@@ -1,21 +1,28 @@
 /**
- * A disaster-recovery drill for a real tenant: restores the sites of the configured restore points
- * to new URLs, starts the restore, and exports what the drill must prove (which sites came back,
- * where, and when).
+ * A disaster-recovery drill for a real tenant: restores the configured sites to new URLs (at the
+ * latest restore point, or at `pointInTime`), starts the restore, waits for it to end, and exports
+ * the evidence: the drill report with the measured restore time (RTO) and data age (RPO).
  *
  * New URLs keep the production sites untouched; `activate: true` cannot be undone, so review
- * `pulumi preview` before `pulumi up`.
+ * `pulumi preview` before `pulumi up`. Change `drillId` to run the drill again.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { SharePointRestoreSession } from "pulumi-m365-backup";
+import { renderDrillReport, SharePointRestoreSession, type SiteRestoreArtifactArgs } from "pulumi-m365-backup";
 
 const config = new pulumi.Config();
-const restorePointIds = config.requireObject<string[]>("restorePointIds");
+// Sites by id (what an app sees), or, as before, restore point ids found by hand.
+const siteIds = config.getObject<string[]>("siteIds");
+const pointInTime = config.get("pointInTime");
+const artifacts: SiteRestoreArtifactArgs[] = siteIds
+  ? siteIds.map((siteId) => (pointInTime ? { siteId, pointInTime } : { siteId }))
+  : config.requireObject<string[]>("restorePointIds").map((restorePointId) => ({ restorePointId }));
 
 const session = new SharePointRestoreSession("dr-drill", {
-  siteRestoreArtifacts: restorePointIds.map((restorePointId) => ({ restorePointId })),
+  siteRestoreArtifacts: artifacts,
   destinationType: "new",
   activate: true,
+  waitForCompletion: { timeoutMinutes: config.getNumber("timeoutMinutes") ?? 120 },
+  drillId: config.get("drillId") ?? "drill-1",
 });
 
 export const sessionId = session.id;
@@ -28,3 +35,5 @@ export const restoreSessionArtifactCount = session.restoreSessionArtifactCount;
 export const restoredSites = session.siteRestoreArtifacts.apply((artifacts) =>
   (artifacts ?? []).map((a) => ({ restorePointId: a.restorePointId, status: a.status, restoredSiteWebUrl: a.restoredSiteWebUrl })),
 );
+// `pulumi stack output drillReport` prints it; paste it into the drill's record.
+export const drillReport = session.drillReport.apply((report) => (report ? renderDrillReport(report, "markdown") : null));

@@ -9,45 +9,58 @@ import type { ArtifactDelta, ArtifactSpec, GraphClient } from "../graph";
 import { isGraphRequestError } from "../graph";
 import type { GraphSession } from "../schemas/graph";
 import type { SessionInputs } from "../schemas/inputs";
+import { chunks } from "./chunks";
+import { drillReport } from "./drill-report";
+import { warnAboutMonthlyTestRestores } from "./month-guard";
+import { outcomeFailure } from "./outcome";
 import { SessionPartiallyCreatedError } from "./partial-failure";
+import { assertDistinct, resolveArtifacts } from "./resolve";
 import {
-  artifactState,
   artifactsInInputOrder,
   compact,
   isDraft,
   readState,
+  requestKey,
+  requestOf,
+  settingsOf,
   stateFrom,
+  type ArtifactRequest,
   type ArtifactState,
   type SessionState,
 } from "./state";
+import { WaitTimeoutError } from "./wait-timeout-error";
+import { activateWithinBudget, isTerminal, planWait, realClock, waitUntilTerminal, type Clock, type Log, type WaitPlan } from "./wait";
+
+export type { Log } from "./wait";
 
 /** Graph accepts at most this many artifacts in one create or PATCH request. */
 export const ARTIFACTS_PER_REQUEST = 50;
 
-/** Where lifecycle code reports what it does; the host shows stderr in `pulumi up`. */
-export type Log = (line: string) => void;
+const WAIT_ADVICE = "the next `pulumi up` (with waitForCompletion) or `pulumi refresh` picks it up where it is";
+const OUTCOME_ADVICE = "it is the drill's record; change drillId to run the drill again";
 
-/** Creates the session (first 50 artifacts), adds the rest in PATCH chunks, then activates if asked. */
-export async function create(graph: GraphClient, inputs: SessionInputs, log: Log): Promise<dynamic.CreateResult> {
-  const specs = inputs.siteRestoreArtifacts.map((a) => spec(a.restorePointId, inputs.destinationType));
-  let session = await graph.createSession(specs.slice(0, ARTIFACTS_PER_REQUEST));
-  let artifacts: ArtifactState[] = inputs.siteRestoreArtifacts.map((a) => ({ restorePointId: a.restorePointId }));
-  const outs = () => compact(stateFrom(inputs, session, artifacts));
+/**
+ * Resolves site entries to restore points (before anything is created), creates the session (first
+ * 50 artifacts), adds the rest in PATCH chunks, then activates and waits if asked.
+ */
+export async function create(graph: GraphClient, inputs: SessionInputs, log: Log, clock: Clock = realClock): Promise<dynamic.CreateResult> {
+  const { requests, sites } = await resolveArtifacts(graph, inputs.siteRestoreArtifacts, () => new Date(clock.now()));
+  // A drill is a test restore; Microsoft's guidance limits those per site and month.
+  if (inputs.drillId !== undefined) await warnAboutMonthlyTestRestores(graph, sites, new Date(clock.now()), log);
 
-  let step = "adding artifacts";
+  const specs = requests.map((r) => spec(r.restorePointId, inputs.destinationType));
+  const run = new RestoreRun(graph, inputs, requests, log, clock);
+  run.session = await graph.createSession(specs.slice(0, ARTIFACTS_PER_REQUEST));
+  const id = run.session.id;
   try {
     for (const chunk of chunks(specs.slice(ARTIFACTS_PER_REQUEST), ARTIFACTS_PER_REQUEST)) {
-      await graph.patchArtifacts(session.id, chunk.map((add) => ({ add })));
-    }
-    if (inputs.activate) {
-      step = "activation";
-      session = await graph.activateSession(session.id);
-      log(`restore session ${session.id} activated (status ${session.status})`);
+      await graph.patchArtifacts(id, chunk.map((add) => ({ add })));
     }
   } catch (cause) {
-    throw new SessionPartiallyCreatedError(session.id, outs(), step, cause);
+    throw new SessionPartiallyCreatedError(id, run.outputs(id), "adding artifacts", cause);
   }
-  return { id: session.id, outs: outs() };
+  if (inputs.activate) await run.activateAndWait(id);
+  return { id, outs: run.outputs(id) };
 }
 
 /**
@@ -66,60 +79,148 @@ export async function read(graph: GraphClient, id: string, props: Record<string,
         "remove it with `pulumi state delete` once it is no longer needed as a record.",
     );
     const kept = { ...previous, missingSince };
-    return { id, props: compact(kept), inputs: inputsOf(kept) };
+    return { id, props: outputsOf(id, kept), inputs: inputsOf(kept) };
   }
   const listed = await graph.listArtifacts(id);
   const state = stateFrom(
-    { ...previous, activate: previous.activate || !isDraft(session) },
+    { ...settingsOf(previous), activate: previous.activate || !isDraft(session) },
     session,
-    artifactsInInputOrder(previous.siteRestoreArtifacts.map((a) => a.restorePointId), listed),
+    artifactsInInputOrder(previous.siteRestoreArtifacts.map(requestOf), listed),
+    previous.activatedDateTime,
   );
-  return { id, props: compact(state), inputs: inputsOf(state) };
+  return { id, props: outputsOf(id, state), inputs: inputsOf(state) };
 }
 
-/** Brings a draft's artifacts in line with the inputs (PATCH deltas of 50), then activates if asked. */
+/**
+ * A draft: brings its artifacts in line with the inputs (resolving new site entries first, then
+ * PATCH deltas of 50), then activates if asked. An activated session takes no Graph write: its
+ * update only stores new settings and, when asked, waits for the restore to end.
+ */
 export async function update(
   graph: GraphClient,
   id: string,
   olds: Record<string, unknown>,
   inputs: SessionInputs,
   log: Log,
+  clock: Clock = realClock,
 ): Promise<dynamic.UpdateResult> {
   const previous = readState(olds);
+  if (!isDraft(previous)) return { outs: await waitOnly(graph, id, previous, inputs, log, clock) };
+
+  // Entries already stored keep the restore point they resolved to; only new ones are looked up.
+  const stored = new Map(previous.siteRestoreArtifacts.map((a) => [requestKey(a), requestOf(a)]));
+  const fresh = inputs.siteRestoreArtifacts.filter((entry) => !stored.has(requestKey(entry)));
+  const { requests: resolved } = await resolveArtifacts(graph, fresh, () => new Date(clock.now()));
+  const requests = inputs.siteRestoreArtifacts.map((entry) => stored.get(requestKey(entry)) ?? resolved.shift()!);
+  assertDistinct(requests);
+
   const listed = await graph.listArtifacts(id);
-  const wanted = new Set(inputs.siteRestoreArtifacts.map((a) => a.restorePointId));
+  const wanted = new Set(requests.map((r) => r.restorePointId));
   const present = new Set(listed.map((a) => a.restorePoint?.id));
   const delta: ArtifactDelta[] = [
     ...listed.filter((a) => !wanted.has(a.restorePoint?.id ?? "")).map((a) => ({ remove: a.id })),
-    ...inputs.siteRestoreArtifacts
-      .filter((a) => !present.has(a.restorePointId))
-      .map((a) => ({ add: spec(a.restorePointId, inputs.destinationType) })),
+    ...requests.filter((r) => !present.has(r.restorePointId)).map((r) => ({ add: spec(r.restorePointId, inputs.destinationType) })),
   ];
 
-  // Artifact details known so far: the listed sites that stay, then the ids Graph gives new ones.
-  const known = new Map(
-    listed.filter((a) => wanted.has(a.restorePoint?.id ?? "")).map((a) => [a.restorePoint!.id, artifactState(a, a.restorePoint!.id)]),
-  );
-  const artifacts = () => inputs.siteRestoreArtifacts.map((a) => known.get(a.restorePointId) ?? { restorePointId: a.restorePointId });
-
-  let session: GraphSession | undefined;
+  const run = new RestoreRun(graph, inputs, requests, log, clock, previous);
+  run.known = artifactsInInputOrder(requests, listed.filter((a) => wanted.has(a.restorePoint?.id ?? "")));
   let step = "updating artifacts";
-  const outs = () => compact(session ? stateFrom(inputs, session, artifacts()) : { ...previous, siteRestoreArtifacts: artifacts() });
   try {
     for (const chunk of chunks(delta, ARTIFACTS_PER_REQUEST)) {
       for (const added of await graph.patchArtifacts(id, chunk)) {
         const rp = added.restorePoint?.id;
-        if (added.id && rp) known.set(rp, { restorePointId: rp, id: added.id, status: added.status });
+        if (added.id && rp) run.learn(rp, { id: added.id, status: added.status });
       }
     }
     if (delta.length > 0) log(`restore session ${id}: ${countOf(delta, "add")} site(s) added, ${countOf(delta, "remove")} removed`);
-    step = inputs.activate ? "activation" : "reading the session back";
-    session = inputs.activate ? await graph.activateSession(id) : await graph.getSession(id);
-    if (inputs.activate) log(`restore session ${id} activated (status ${session?.status})`);
+    step = "reading the session back";
+    if (!inputs.activate) run.session = await graph.getSession(id);
   } catch (cause) {
-    throw new SessionPartiallyCreatedError(id, outs(), step, cause);
+    throw new SessionPartiallyCreatedError(id, run.outputs(id), step, cause);
   }
-  return { outs: outs() };
+  if (inputs.activate) await run.activateAndWait(id);
+  return { outs: run.outputs(id) };
+}
+
+/** The update of an activated session: new settings, and a wait if one is asked for and useful. */
+async function waitOnly(graph: GraphClient, id: string, previous: SessionState, inputs: SessionInputs, log: Log, clock: Clock) {
+  const settled = { ...previous, ...settingsOf(inputs) };
+  const plan = planWait(inputs.waitForCompletion, clock);
+  if (!plan.wait || isTerminal(previous.status) || previous.missingSince !== undefined) return outputsOf(id, settled);
+  const run = new RestoreRun(graph, inputs, previous.siteRestoreArtifacts.map(requestOf), log, clock, settled);
+  run.known = previous.siteRestoreArtifacts;
+  run.activatedDateTime = previous.activatedDateTime;
+  await run.wait(id, plan);
+  return run.outputs(id);
+}
+
+/**
+ * What one create or update has learnt so far, so that whatever step fails, the error carries the
+ * session's current properties and the engine keeps the session in state.
+ */
+class RestoreRun {
+  session: GraphSession | undefined;
+  known: ArtifactState[];
+  activatedDateTime: string | undefined;
+
+  constructor(
+    private readonly graph: GraphClient,
+    private readonly inputs: SessionInputs,
+    private readonly requests: ArtifactRequest[],
+    private readonly log: Log,
+    private readonly clock: Clock,
+    private readonly previous?: SessionState,
+  ) {
+    this.known = requests;
+  }
+
+  /** Records Graph's details for one restore point's artifact. */
+  learn(restorePointId: string, details: Partial<ArtifactState>): void {
+    const index = this.known.findIndex((a) => a.restorePointId === restorePointId);
+    const request = this.requests.find((r) => r.restorePointId === restorePointId);
+    if (index >= 0) this.known[index] = { ...this.known[index]!, ...details };
+    else if (request) this.known = [...this.known, { ...request, ...details }];
+  }
+
+  state(): SessionState {
+    const byRestorePoint = new Map(this.known.map((a) => [a.restorePointId, a]));
+    const artifacts = this.requests.map((r) => byRestorePoint.get(r.restorePointId) ?? r);
+    const settings = settingsOf(this.inputs);
+    if (this.session) return stateFrom(settings, this.session, artifacts, this.activatedDateTime);
+    return { ...this.previous!, ...settings, siteRestoreArtifacts: artifacts, activatedDateTime: this.activatedDateTime ?? this.previous!.activatedDateTime };
+  }
+
+  outputs(id: string): Record<string, unknown> {
+    return outputsOf(id, this.state());
+  }
+
+  /** Activates (waiting out TooManyActiveRestoreSessions), then waits for the end if asked. */
+  async activateAndWait(id: string): Promise<void> {
+    const plan = planWait(this.inputs.waitForCompletion, this.clock);
+    try {
+      this.session = await activateWithinBudget(this.graph, id, plan, this.clock, this.log);
+    } catch (cause) {
+      throw new SessionPartiallyCreatedError(id, this.outputs(id), "activation", cause);
+    }
+    // Graph keeps no activation time; the activate answer's lastModifiedDateTime is the service's
+    // own clock at activation, comparable with completedDateTime (the local clock may differ).
+    this.activatedDateTime = this.session.lastModifiedDateTime ?? new Date(this.clock.now()).toISOString();
+    this.log(`restore session ${id} activated (status ${this.session.status})`);
+    if (plan.wait) await this.wait(id, plan, this.session);
+  }
+
+  /** Polls until the restore ends, reads the sites' outcome, and applies failOn. */
+  async wait(id: string, plan: WaitPlan, first?: GraphSession): Promise<void> {
+    try {
+      this.session = await waitUntilTerminal(this.graph, id, plan, this.clock, this.log, first);
+      this.known = artifactsInInputOrder(this.requests, await this.graph.listArtifacts(id));
+    } catch (cause) {
+      if (cause instanceof WaitTimeoutError) this.session = cause.lastSession;
+      throw new SessionPartiallyCreatedError(id, this.outputs(id), "waiting for completion", cause, WAIT_ADVICE);
+    }
+    const failure = outcomeFailure(this.state(), this.inputs.failOn);
+    if (failure) throw new SessionPartiallyCreatedError(id, this.outputs(id), "the drill", new Error(failure), OUTCOME_ADVICE);
+  }
 }
 
 /**
@@ -144,13 +245,27 @@ export async function remove(graph: GraphClient, id: string, props: Record<strin
   );
 }
 
+/** The outputs: the state, plus the drill report computed from it. */
+function outputsOf(id: string, state: SessionState): Record<string, unknown> {
+  return compact({ ...state, drillReport: drillReport(id, state) });
+}
+
 /** The inputs that describe a stored session, returned by read so refresh shows drift. */
 function inputsOf(state: SessionState): Record<string, unknown> {
-  return {
-    siteRestoreArtifacts: state.siteRestoreArtifacts.map((a) => ({ restorePointId: a.restorePointId })),
-    destinationType: state.destinationType,
-    activate: state.activate,
-  };
+  return compact({
+    siteRestoreArtifacts: state.siteRestoreArtifacts.map((a) =>
+      a.siteWebUrl !== undefined || a.siteId !== undefined
+        ? {
+            siteWebUrl: a.siteWebUrl,
+            siteId: a.siteId,
+            pointInTime: a.requestedPointInTime,
+            restorePointPreference: a.restorePointPreference,
+            fastRestoreOnly: a.fastRestoreOnly,
+          }
+        : { restorePointId: a.restorePointId },
+    ),
+    ...settingsOf(state),
+  });
 }
 
 function spec(restorePointId: string, destinationType: string): ArtifactSpec {
@@ -159,11 +274,4 @@ function spec(restorePointId: string, destinationType: string): ArtifactSpec {
 
 function countOf(delta: ArtifactDelta[], kind: "add" | "remove"): number {
   return delta.filter((d) => kind in d).length;
-}
-
-/** Splits a list into consecutive chunks of at most `size` items. */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -13,9 +13,10 @@ export class SessionPartiallyCreatedError extends Error {
     readonly properties: Record<string, unknown>,
     step: string,
     override readonly cause: unknown,
+    advice = "run `pulumi up` again to continue",
   ) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    super(`restore session ${id} exists, but ${step} failed: ${detail}. It is kept in the stack state; run \`pulumi up\` again to continue.`);
+    const detail = (cause instanceof Error ? cause.message : String(cause)).replace(/\.+$/, "");
+    super(`restore session ${id} exists, but ${step} failed: ${detail}. It is kept in the stack state; ${advice}.`);
     this.reasons = [this.message];
   }
 }

@@ -6,6 +6,7 @@
  * leniently and migrates, so old state keeps reading, diffing and deleting.
  */
 import { z } from "zod";
+import { DEFAULT_RESTORE_POINT_PREFERENCE, siteKey, waitForCompletionSchema } from "../schemas/inputs";
 import {
   artifactCountSchema,
   identitySetSchema,
@@ -19,8 +20,16 @@ export const STATE_VERSION = 1;
 
 const optionalString = z.string().nullish().transform((v) => v ?? undefined).optional();
 
+const optionalBoolean = z.boolean().nullish().transform((v) => v ?? undefined).optional();
+
 const artifactStateSchema = z.object({
   restorePointId: z.string(),
+  siteWebUrl: optionalString,
+  siteId: optionalString,
+  requestedPointInTime: optionalString,
+  restorePointPreference: optionalString,
+  fastRestoreOnly: optionalBoolean,
+  protectionDateTime: optionalString,
   id: optionalString,
   status: optionalString,
   startDateTime: optionalString,
@@ -30,7 +39,7 @@ const artifactStateSchema = z.object({
   restoredSiteWebUrl: optionalString,
   error: publicErrorSchema.nullish().transform((v) => v ?? undefined).optional(),
 });
-/** One site of the session as stored: the input restore point plus what Graph reports about it. */
+/** One site of the session as stored: the request, the restore point chosen for it, and what Graph reports. */
 export type ArtifactState = z.infer<typeof artifactStateSchema>;
 
 const sessionStateSchema = z.object({
@@ -38,6 +47,12 @@ const sessionStateSchema = z.object({
   siteRestoreArtifacts: z.array(artifactStateSchema).default([]),
   destinationType: z.string().default("new"),
   activate: z.boolean().default(false),
+  allowInPlaceRestore: optionalBoolean,
+  // Lenient like the rest of the state: a shape this version does not know reads as "not set".
+  waitForCompletion: waitForCompletionSchema.nullish().transform((v) => v ?? undefined).optional().catch(undefined),
+  failOn: optionalString,
+  drillId: optionalString,
+  activatedDateTime: optionalString,
   status: z.string().default("draft"),
   createdDateTime: optionalString,
   createdBy: identitySetSchema.nullish().transform((v) => v ?? undefined).optional(),
@@ -69,17 +84,33 @@ export function isDraft(state: Pick<SessionState, "status">): boolean {
   return state.status === "draft";
 }
 
+/** The inputs a state carries besides its artifacts. */
+export type StoredSettings = Pick<SessionState, "destinationType" | "activate" | "allowInPlaceRestore" | "waitForCompletion" | "failOn" | "drillId">;
+
+/** The settings of checked inputs or of a stored state, and nothing else. */
+export function settingsOf(inputs: StoredSettings): StoredSettings {
+  return {
+    destinationType: inputs.destinationType,
+    activate: inputs.activate,
+    allowInPlaceRestore: inputs.allowInPlaceRestore,
+    waitForCompletion: inputs.waitForCompletion,
+    failOn: inputs.failOn,
+    drillId: inputs.drillId,
+  };
+}
+
 /** Builds the state after a Graph call, keeping known artifact details for sites Graph did not list. */
 export function stateFrom(
-  inputs: { siteRestoreArtifacts: { restorePointId: string }[]; destinationType: string; activate: boolean },
+  settings: StoredSettings,
   session: GraphSession,
   artifacts: ArtifactState[],
+  activatedDateTime: string | undefined,
 ): SessionState {
   return {
     stateVersion: STATE_VERSION,
     siteRestoreArtifacts: artifacts,
-    destinationType: inputs.destinationType,
-    activate: inputs.activate,
+    ...settingsOf(settings),
+    activatedDateTime,
     status: session.status,
     createdDateTime: session.createdDateTime,
     createdBy: session.createdBy,
@@ -93,10 +124,30 @@ export function stateFrom(
   };
 }
 
-/** Converts a Graph artifact into its stored form; the restore point id identifies the site. */
-export function artifactState(artifact: GraphArtifact, restorePointId: string): ArtifactState {
+/** The request part of a stored artifact: what the user asked for, without Graph's details. */
+export type ArtifactRequest = Pick<
+  ArtifactState,
+  "restorePointId" | "siteWebUrl" | "siteId" | "requestedPointInTime" | "restorePointPreference" | "fastRestoreOnly" | "protectionDateTime"
+>;
+
+/** Keeps only the request part of a stored artifact. */
+export function requestOf(a: ArtifactState): ArtifactRequest {
   return {
-    restorePointId,
+    restorePointId: a.restorePointId,
+    siteWebUrl: a.siteWebUrl,
+    siteId: a.siteId,
+    requestedPointInTime: a.requestedPointInTime,
+    restorePointPreference: a.restorePointPreference,
+    fastRestoreOnly: a.fastRestoreOnly,
+    protectionDateTime: a.protectionDateTime,
+  };
+}
+
+/** Converts a Graph artifact into its stored form, on top of the request it answers. */
+export function artifactState(artifact: GraphArtifact, request: ArtifactRequest): ArtifactState {
+  return {
+    ...request,
+    protectionDateTime: artifact.restorePoint?.protectionDateTime ?? request.protectionDateTime,
     id: artifact.id,
     status: artifact.status,
     startDateTime: artifact.startDateTime,
@@ -110,17 +161,37 @@ export function artifactState(artifact: GraphArtifact, restorePointId: string): 
 
 /**
  * Orders Graph's artifacts as the user listed them, then any that were added outside Pulumi, so
- * that refresh shows them as drift. Sites Graph did not list keep only their restore point id.
+ * that refresh shows them as drift. Sites Graph did not list keep only their request.
  */
-export function artifactsInInputOrder(restorePointIds: readonly string[], listed: readonly GraphArtifact[]): ArtifactState[] {
+export function artifactsInInputOrder(requests: readonly ArtifactRequest[], listed: readonly GraphArtifact[]): ArtifactState[] {
   const byRestorePoint = new Map(listed.filter((a) => a.restorePoint?.id).map((a) => [a.restorePoint!.id, a]));
-  const ordered = restorePointIds.map((rp) => {
-    const found = byRestorePoint.get(rp);
-    byRestorePoint.delete(rp);
-    return found ? artifactState(found, rp) : { restorePointId: rp };
+  const ordered = requests.map((request) => {
+    const found = byRestorePoint.get(request.restorePointId);
+    byRestorePoint.delete(request.restorePointId);
+    return found ? artifactState(found, request) : request;
   });
-  const extras = [...byRestorePoint.entries()].map(([rp, a]) => artifactState(a, rp));
+  const extras = [...byRestorePoint.entries()].map(([rp, a]) => artifactState(a, { restorePointId: rp }));
   return [...ordered, ...extras];
+}
+
+/**
+ * What identifies an entry for diff: the restore point id, or the site with its point in time,
+ * preference and tag. The same request stays the same entry whatever restore point it resolved to.
+ */
+export function requestKey(a: {
+  restorePointId?: string;
+  siteWebUrl?: string;
+  siteId?: string;
+  pointInTime?: string;
+  requestedPointInTime?: string;
+  restorePointPreference?: string;
+  fastRestoreOnly?: boolean;
+}): string {
+  if (a.siteWebUrl === undefined && a.siteId === undefined) return siteKey({ restorePointId: a.restorePointId ?? "" });
+  const site = siteKey(a.siteWebUrl !== undefined ? { siteWebUrl: a.siteWebUrl } : { siteId: a.siteId });
+  const when = a.pointInTime ?? a.requestedPointInTime ?? "";
+  const instant = when === "" ? "" : new Date(Date.parse(when)).toISOString();
+  return `${site}|${instant}|${a.restorePointPreference ?? DEFAULT_RESTORE_POINT_PREFERENCE}|${a.fastRestoreOnly === true}`;
 }
 
 /** Removes undefined values so the state holds only what is known (Pulumi drops undefined anyway). */

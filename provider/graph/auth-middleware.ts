@@ -1,6 +1,7 @@
 import type { Context } from "@microsoft/microsoft-graph-client";
-import { requestHeaders, requestUrl } from "./call-state";
+import { callState, requestHeaders, requestUrl } from "./call-state";
 import { ChainLink } from "./chain-link";
+import { applicationIdOf } from "./token-claims";
 import type { TokenSource } from "./token-source";
 import { assertGraphOrigin } from "./url-guard";
 
@@ -21,12 +22,17 @@ export class AuthMiddleware extends ChainLink {
   async execute(context: Context): Promise<void> {
     assertGraphOrigin(requestUrl(context), this.graphEndpoint);
     const headers = requestHeaders(context);
-    headers.set("Authorization", `Bearer ${await this.tokens.getToken({ forceRefresh: false })}`);
+    const state = callState(context);
+    const authorize = (token: string): void => {
+      headers.set("Authorization", `Bearer ${token}`);
+      state.callerAppId = applicationIdOf(token) ?? state.callerAppId;
+    };
+    authorize(await this.tokens.getToken({ forceRefresh: false }));
     await this.forward(context);
     const response = context.response as Response | undefined;
     if (response?.status !== 401 || !this.tokens.refreshable) return;
     await response.body?.cancel().catch(() => undefined);
-    headers.set("Authorization", `Bearer ${await this.tokens.getToken({ forceRefresh: true })}`);
+    authorize(await this.tokens.getToken({ forceRefresh: true }));
     context.response = undefined;
     await this.forward(context);
   }

@@ -14,6 +14,10 @@ export class GraphCallState implements MiddlewareOptions {
   failure?: unknown;
   /** The `client-request-id` sent with every attempt. */
   clientRequestId?: string;
+  /** A POST that changes nothing (a search): repeated like a GET. */
+  readOnly = false;
+  /** The application id in the last bearer token sent, to recognise sessions it created. */
+  callerAppId?: string;
 
   constructor(
     /** A full URL to send verbatim (an `@odata.nextLink`); the SDK would reorder its query. */

@@ -20,7 +20,6 @@ export interface CredentialContext {
  * here, not at the top, because it is slow to load and the provider host's cold start matters.
  */
 export function createCredential(credentials: Exclude<Credentials, { kind: "accessToken" }>, context: CredentialContext): TokenCredential {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const identity = require("@azure/identity") as Identity;
   // A custom authority (the local emulator, a sovereign cloud) has no instance-discovery metadata.
   const authority = context.authorityHost === undefined ? {} : { authorityHost: context.authorityHost, disableInstanceDiscovery: true };
@@ -31,11 +30,19 @@ export function createCredential(credentials: Exclude<Credentials, { kind: "acce
       return new identity.ClientCertificateCredential(
         credentials.tenantId,
         credentials.clientId,
-        { certificatePath: credentials.certificatePath, ...(credentials.certificatePassword !== undefined ? { certificatePassword: credentials.certificatePassword } : {}) },
+        {
+          certificatePath: credentials.certificatePath,
+          ...(credentials.certificatePassword !== undefined ? { certificatePassword: credentials.certificatePassword } : {}),
+        },
         authority,
       );
     case "oidc":
-      return new identity.ClientAssertionCredential(credentials.tenantId, credentials.clientId, oidcAssertion(credentials, context), authority);
+      return new identity.ClientAssertionCredential(
+        credentials.tenantId,
+        credentials.clientId,
+        oidcAssertion(credentials, context),
+        authority,
+      );
     case "msi":
       return new identity.ManagedIdentityCredential(credentials.clientId !== undefined ? { clientId: credentials.clientId } : {});
     case "cli":
@@ -74,7 +81,8 @@ export async function gitHubActionsOidcToken(env: NodeJS.ProcessEnv, fetchImpl: 
   const response = await fetchImpl(url.toString(), { headers: { Authorization: `Bearer ${requestToken}`, Accept: "application/json" } });
   if (!response.ok) throw new CredentialError(`the GitHub Actions OIDC token request failed with HTTP ${response.status}`);
   const body = (await response.json()) as { value?: unknown };
-  if (typeof body.value !== "string" || body.value === "") throw new CredentialError("the GitHub Actions OIDC token response has no `value`");
+  if (typeof body.value !== "string" || body.value === "")
+    throw new CredentialError("the GitHub Actions OIDC token response has no `value`");
   return body.value;
 }
 

@@ -37,6 +37,15 @@ export class GraphRequestError extends Error {
     this.requestId = fields.requestId;
     this.retryable = fields.retryable;
     Object.defineProperty(this, GRAPH_REQUEST_ERROR_BRAND, { value: true });
+    Object.defineProperty(this, "fields", { value: fields });
+  }
+
+  declare private readonly fields: GraphRequestErrorFields;
+
+  /** The same failure, its message extended by one more clause. */
+  withNote(note: string): GraphRequestError {
+    const previous = this.fields.note;
+    return new GraphRequestError({ ...this.fields, note: previous === undefined ? note : `${previous}; ${note}` });
   }
 }
 

@@ -14,4 +14,5 @@ export { UnsafeUrlError } from "./unsafe-url-error";
 export { CredentialError } from "./credential-error";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
 export type { Sleep } from "./retry-middleware";
+export { MAX_CONCURRENT_REQUESTS, ThrottleGate, throttleGateFor } from "./throttle-gate";
 export type { DeltaResult, GraphArtifact, GraphSession, RestorePointSearchResponse, SiteProtectionUnit } from "../schemas/graph";

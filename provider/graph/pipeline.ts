@@ -9,6 +9,8 @@ import { SecretRedactor } from "./redact";
 import { RequestIdMiddleware } from "./request-id-middleware";
 import { RetryMiddleware, type Sleep } from "./retry-middleware";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
+import { throttleGateFor, type ThrottleGate } from "./throttle-gate";
+import { ThrottleMiddleware } from "./throttle-middleware";
 import { callbackTokenSource, credentialTokenSource, staticTokenSource, type TokenSource } from "./token-source";
 import { TransportMiddleware } from "./transport-middleware";
 import { assertGraphOrigin } from "./url-guard";
@@ -27,13 +29,15 @@ export interface GraphClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Supplies bearer tokens instead of the configured credentials. */
   getToken?: () => Promise<string>;
+  /** The shared throttle; defaults to the process-wide gate of the Graph origin. */
+  throttle?: ThrottleGate;
 }
 
 const realSleep: Sleep = (ms, signal) => delay(ms, undefined, signal === undefined ? undefined : { signal });
 
 /**
- * Builds the Graph client: the SDK with our chain request-id -> retry -> auth -> redacting log ->
- * transport. Nothing signs in until the first request.
+ * Builds the Graph client: the SDK with our chain request-id -> retry -> throttle -> auth ->
+ * redacting log -> transport. Nothing signs in until the first request.
  */
 export function createGraphClient(settings: Settings, options: GraphClientOptions = {}): GraphClient {
   // Refuse a plain-http or malformed endpoint before anything could carry a token to it.
@@ -43,7 +47,9 @@ export function createGraphClient(settings: Settings, options: GraphClientOption
   const redactor = new SecretRedactor();
   const credentials = settings.credentials;
   for (const secret of secretsOf(settings)) redactor.add(secret);
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...settings.retry, ...options.retry };
+  const sleep = options.sleep ?? realSleep;
+  const gate = options.throttle ?? throttleGateFor(settings.graphEndpoint);
 
   const tokens: TokenSource =
     options.getToken !== undefined
@@ -62,13 +68,14 @@ export function createGraphClient(settings: Settings, options: GraphClientOption
     defaultVersion: settings.apiVersion,
     middleware: [
       new RequestIdMiddleware(),
-      new RetryMiddleware(policy, options.sleep ?? realSleep, (line) => log(redactor.redact(line))),
+      new RetryMiddleware(policy, sleep, (line) => log(redactor.redact(line)), gate),
+      new ThrottleMiddleware(gate),
       new AuthMiddleware(settings.graphEndpoint, tokens),
       new LogMiddleware(options.logRequests === false ? () => undefined : log, redactor),
       new TransportMiddleware(fetchImpl),
     ],
   });
-  return new BackupRestoreClient(sdk, settings, redactor, policy);
+  return new BackupRestoreClient(sdk, settings, redactor, policy, (line) => log(redactor.redact(line)));
 }
 
 function secretsOf(settings: Settings): (string | undefined)[] {

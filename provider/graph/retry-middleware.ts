@@ -2,8 +2,10 @@ import type { Context } from "@microsoft/microsoft-graph-client";
 import { odataErrorSchema } from "../schemas/graph";
 import { callState, requestMethod, requestUrl } from "./call-state";
 import { ChainLink } from "./chain-link";
+import { deadline } from "./deadline";
 import { describeUrl } from "./redact";
 import { parseRetryAfter, retryDelayMs, shouldRetry, type AttemptOutcome, type RetryPolicy } from "./retry-policy";
+import type { ThrottleGate } from "./throttle-gate";
 import { TransportError } from "./transport-error";
 
 /** Waits `ms`, rejecting early if `signal` aborts. */
@@ -22,6 +24,7 @@ export class RetryMiddleware extends ChainLink {
     private readonly policy: RetryPolicy,
     private readonly sleep: Sleep,
     private readonly log: (line: string) => void,
+    private readonly gate: ThrottleGate,
   ) {
     super();
   }
@@ -30,12 +33,13 @@ export class RetryMiddleware extends ChainLink {
     const state = callState(context);
     const method = requestMethod(context);
     const started = Date.now();
-    const operation = AbortSignal.timeout(this.policy.totalBudgetMs);
-    let slept = 0;
+    const operation = deadline(this.policy.totalBudgetMs);
+    // A pause another request was told about applies to this one too.
+    let slept = await this.sharedPause(operation);
     for (let attempt = 1; ; attempt++) {
       state.attempts = attempt;
       context.response = undefined;
-      (context.options ??= {}).signal = AbortSignal.any([operation, AbortSignal.timeout(this.policy.attemptTimeoutMs)]);
+      (context.options ??= {}).signal = deadline(this.policy.attemptTimeoutMs, operation);
       let outcome: AttemptOutcome;
       let transportError: TransportError | undefined;
       try {
@@ -52,13 +56,16 @@ export class RetryMiddleware extends ChainLink {
         state.stopReason = reason;
         if (transportError !== undefined) throw transportError;
       };
-      if (!shouldRetry(this.policy, method, outcome)) return giveUp();
+      if (!shouldRetry(this.policy, state.readOnly ? "GET" : method, outcome)) return giveUp();
       if (attempt >= this.policy.maxAttempts) return giveUp(`gave up after ${attempt} attempts`);
-      const delay = retryDelayMs(this.policy, attempt, outcome.kind === "response" ? outcome.retryAfterMs : undefined);
+      const own = retryDelayMs(this.policy, attempt, outcome.kind === "response" ? outcome.retryAfterMs : undefined);
+      const delay = Math.max(own, this.gate.pauseRemainingMs());
       // Real time when `sleep` really waits; the summed waits when a test's `sleep` returns at once.
       const elapsed = Math.max(Date.now() - started, slept);
       if (elapsed + delay > this.policy.totalBudgetMs) {
-        return giveUp(`gave up after ${attempt} attempts: waiting ${delay} ms more would exceed the time budget of ${this.policy.totalBudgetMs} ms`);
+        return giveUp(
+          `gave up after ${attempt} attempts: waiting ${delay} ms more would exceed the time budget of ${this.policy.totalBudgetMs} ms`,
+        );
       }
       this.log(
         `retrying ${method} ${describeUrl(requestUrl(context))} in ${delay} ms after ${describeOutcome(outcome, transportError)} ` +
@@ -69,13 +76,25 @@ export class RetryMiddleware extends ChainLink {
       slept += delay;
     }
   }
+
+  /** Sleeps out the origin's shared pause, if one is in force; returns the ms slept. */
+  private async sharedPause(signal: AbortSignal): Promise<number> {
+    const pause = this.gate.pauseRemainingMs();
+    if (pause > 0) await this.sleep(pause, signal);
+    return pause;
+  }
 }
 
 async function describeFailure(response: Response): Promise<AttemptOutcome> {
   const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
   // Only a 500 needs the Graph error code to decide; reading a clone keeps the body for the client.
   const code = response.status === 500 ? await graphErrorCode(response.clone()) : undefined;
-  return { kind: "response", status: response.status, ...(code !== undefined ? { code } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  return {
+    kind: "response",
+    status: response.status,
+    ...(code !== undefined ? { code } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
 }
 
 async function graphErrorCode(response: Response): Promise<string | undefined> {

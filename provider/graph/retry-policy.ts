@@ -40,8 +40,7 @@ const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
 
 /** What one attempt produced, reduced to what the retry decision needs. */
 export type AttemptOutcome =
-  | { kind: "response"; status: number; code?: string; retryAfterMs?: number }
-  | { kind: "transportError"; connectionRefused: boolean };
+  { kind: "response"; status: number; code?: string; retryAfterMs?: number } | { kind: "transportError"; connectionRefused: boolean };
 
 /**
  * Whether an attempt may be repeated. A non-idempotent request (POST, PATCH) is repeated only
@@ -62,7 +61,12 @@ export function shouldRetry(policy: RetryPolicy, method: string, outcome: Attemp
  * Delay before the next attempt: the server's Retry-After exactly when given, else capped
  * exponential backoff with jitter. `attempt` is the number of attempts made so far (1-based).
  */
-export function retryDelayMs(policy: RetryPolicy, attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs !== undefined) return retryAfterMs;
   const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(step * (1 - policy.jitterRatio * random()));

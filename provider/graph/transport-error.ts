@@ -6,11 +6,11 @@ export class TransportError extends Error {
   /** A short code for messages: ECONNREFUSED, ECONNRESET, TimeoutError, ... */
   readonly code: string;
 
-  constructor(cause: unknown) {
+  constructor(cause: unknown, options: { neverSent?: boolean } = {}) {
     const code = transportErrorCode(cause);
     super(`transport failure: ${code}`, { cause });
     this.code = code;
-    this.connectionRefused = code === "ECONNREFUSED";
+    this.connectionRefused = options.neverSent === true || code === "ECONNREFUSED";
   }
 }
 

@@ -14,6 +14,7 @@ export function assertGraphOrigin(url: string, graphEndpoint: string): URL {
   }
   if (parsed.protocol !== "https:") throw new UnsafeUrlError(describeUrl(url), "tokens are only sent over https");
   const expected = new URL(graphEndpoint).origin;
-  if (parsed.origin !== expected) throw new UnsafeUrlError(describeUrl(url), `tokens are only sent to the configured Graph endpoint ${expected}`);
+  if (parsed.origin !== expected)
+    throw new UnsafeUrlError(describeUrl(url), `tokens are only sent to the configured Graph endpoint ${expected}`);
   return parsed;
 }

@@ -36,9 +36,19 @@ export interface ArtifactCount {
   failed?: number;
 }
 
-/** One site of the session: the restore point it comes from plus what Graph reports about it. */
+/** One site of the session: the request, the restore point chosen for it, and what Graph reports about it. */
 export interface SiteRestoreArtifactOutput {
   restorePointId: string;
+  /** The site as requested by URL, when the entry named one. */
+  siteWebUrl?: string;
+  /** The site as requested by id, when the entry named one. */
+  siteId?: string;
+  /** The entry's pointInTime, when it gave one. */
+  requestedPointInTime?: string;
+  restorePointPreference?: string;
+  fastRestoreOnly?: boolean;
+  /** When the chosen restore point was taken. */
+  protectionDateTime?: string;
   id?: string;
   status?: string;
   startDateTime?: string;
@@ -47,4 +57,39 @@ export interface SiteRestoreArtifactOutput {
   restoredSiteName?: string;
   restoredSiteWebUrl?: string;
   error?: PublicError;
+}
+
+/** One site in the drill report. */
+export interface DrillReportSite {
+  siteWebUrl?: string;
+  siteId?: string;
+  restorePointId: string;
+  /** The point in time the drill asked for, if any. */
+  requestedPointInTime?: string;
+  /** When the restored data was backed up. */
+  protectionDateTime?: string;
+  /** Requested point in time (or activation) minus protection time: how old the restored data is. */
+  dataAgeSeconds?: number;
+  status?: string;
+  restoredSiteWebUrl?: string;
+  startDateTime?: string;
+  completionDateTime?: string;
+  /** Start to completion of this site's restore. */
+  durationSeconds?: number;
+  error?: PublicError;
+}
+
+/** The evidence a DR drill leaves: how long the restore took (RTO) and how old the data was (RPO). */
+export interface DrillReport {
+  sessionId: string;
+  drillId?: string;
+  status: string;
+  /** When the provider activated the session (Graph does not record it). */
+  activatedDateTime?: string;
+  completedDateTime?: string;
+  /** Activation to completion: the measured RTO. */
+  restoreDurationSeconds?: number;
+  /** The largest per-site data age: the RPO actually achieved. */
+  worstDataAgeSeconds?: number;
+  sites: DrillReportSite[];
 }

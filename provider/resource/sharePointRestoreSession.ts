@@ -6,12 +6,40 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { serializedProvider } from "../engine/serialized-provider";
-import type { ArtifactCount, IdentitySet, PublicError, SiteRestoreArtifactOutput } from "./outputs";
+import type { ArtifactCount, DrillReport, IdentitySet, PublicError, SiteRestoreArtifactOutput } from "./outputs";
 
 /** One site to restore, identified by a restore point id from `restorePoints/search`. */
-export interface SiteRestoreArtifactArgs {
+export interface RestorePointArtifactArgs {
   /** The restore point to restore the site from. */
   restorePointId: pulumi.Input<string>;
+}
+
+/**
+ * One site to restore, named by URL or id (exactly one); the provider picks its restore point when
+ * it creates the session and records it in the outputs.
+ */
+export interface SiteByNameArtifactArgs {
+  /** The site's URL. Graph gives protection units' URLs only to delegated callers; apps use siteId. */
+  siteWebUrl?: pulumi.Input<string>;
+  /** The site's id, as listed by site protection units. */
+  siteId?: pulumi.Input<string>;
+  /** ISO 8601 time to restore to; defaults to the time of create. */
+  pointInTime?: pulumi.Input<string>;
+  /** `"latest"` (default): newest point at or before pointInTime; `"oldest"`: oldest point at or after it. */
+  restorePointPreference?: pulumi.Input<"latest" | "oldest">;
+  /** Only consider fast-restore points. */
+  fastRestoreOnly?: pulumi.Input<boolean>;
+}
+
+/** One site to restore: by restore point id, or by site and point in time. */
+export type SiteRestoreArtifactArgs = RestorePointArtifactArgs | SiteByNameArtifactArgs;
+
+/** How long to wait for the restore to end; fractions allowed. */
+export interface WaitForCompletionArgs {
+  /** Give up waiting after this many minutes (default 120); the session keeps running in Graph. */
+  timeoutMinutes?: number;
+  /** Look every this many seconds at first (default 30), slowing down gently. */
+  pollIntervalSeconds?: number;
 }
 
 /** Inputs of a SharePoint restore session. */
@@ -22,6 +50,14 @@ export interface SharePointRestoreSessionArgs {
   destinationType?: pulumi.Input<"new" | "inPlace">;
   /** Start the restore. Defaults to false, which leaves the session in draft. */
   activate?: pulumi.Input<boolean>;
+  /** Required (true) for `destinationType: "inPlace"`, which rolls production sites back. */
+  allowInPlaceRestore?: pulumi.Input<boolean>;
+  /** Wait for the restore to end after activating (default: do not wait). */
+  waitForCompletion?: pulumi.Input<boolean | WaitForCompletionArgs>;
+  /** Which ends fail the update: `"completedWithError"` (default; also failed), `"failed"`, or `"never"`. */
+  failOn?: pulumi.Input<"failed" | "completedWithError" | "never">;
+  /** Names this drill run; changing it replaces the session, which runs the restore again. */
+  drillId?: pulumi.Input<string>;
 }
 
 /** The Pulumi type token; moving to a native provider later is then an alias. */
@@ -53,6 +89,18 @@ export class SharePointRestoreSession extends pulumi.dynamic.Resource {
   declare readonly restoreJobType: pulumi.Output<string>;
   /** Counters of the session's sites: total, inProgress, completed, failed. */
   declare readonly restoreSessionArtifactCount: pulumi.Output<ArtifactCount>;
+  /** Whether an in-place restore was allowed. */
+  declare readonly allowInPlaceRestore: pulumi.Output<boolean | undefined>;
+  /** The waitForCompletion input as stored. */
+  declare readonly waitForCompletion: pulumi.Output<boolean | WaitForCompletionArgs | undefined>;
+  /** The failOn input as stored. */
+  declare readonly failOn: pulumi.Output<string | undefined>;
+  /** The drill's id, if any. */
+  declare readonly drillId: pulumi.Output<string | undefined>;
+  /** When the provider activated the session (ISO 8601); Graph does not record it. */
+  declare readonly activatedDateTime: pulumi.Output<string | undefined>;
+  /** The drill's evidence: restore duration (RTO), data age (RPO) and per-site results. */
+  declare readonly drillReport: pulumi.Output<DrillReport>;
   /** Set when an activated session was found missing from Graph (purged); it is kept, not re-created. */
   declare readonly missingSince: pulumi.Output<string | undefined>;
 
@@ -72,7 +120,8 @@ function emptyOutputs(): Record<string, undefined> {
   const names = [
     "siteRestoreArtifacts", "destinationType", "activate", "status", "createdDateTime", "createdBy",
     "completedDateTime", "lastModifiedDateTime", "lastModifiedBy", "error", "restoreJobType",
-    "restoreSessionArtifactCount", "missingSince", "stateVersion",
+    "restoreSessionArtifactCount", "missingSince", "stateVersion", "allowInPlaceRestore", "waitForCompletion", "failOn",
+    "drillId", "activatedDateTime", "drillReport",
   ];
   return Object.fromEntries(names.map((n) => [n, undefined]));
 }

@@ -62,14 +62,19 @@ describe("protection units and policies", () => {
       policyId: policy.id,
       status: "protected",
       siteId: emulator.tenant.sites()[0]!.siteId,
-      siteWebUrl: "https://contoso.sharepoint.com/sites/finance",
     });
+    // As documented, siteName and siteWebUrl are returned only with delegated permissions.
+    expect(all.body.value[0]).not.toHaveProperty("siteWebUrl");
+    expect(all.body.value[0]).not.toHaveProperty("siteName");
+    emulator.apps.register({ clientId: "7d1f0c55-4c43-4b36-9a0e-3d9f5b0e2a11", displayName: "Signed-in admin", delegated: true });
+    const delegated = await call(emulator, "GET", `${ROOT}/siteProtectionUnits`, { token: emulator.issueToken("7d1f0c55-4c43-4b36-9a0e-3d9f5b0e2a11") });
+    expect(delegated.body.value[0]).toMatchObject({ siteName: "Finance", siteWebUrl: "https://contoso.sharepoint.com/sites/finance" });
   });
 
   it("gets one unit and one policy, and answers 404 for unknown ones", async () => {
     const unitId = emulator.tenant.sites()[1]!.protectionUnitId;
     const unit = await call(emulator, "GET", `${ROOT}/siteProtectionUnits/${unitId}`);
-    expect(unit.body).toMatchObject({ id: unitId, siteName: "HR" });
+    expect(unit.body).toMatchObject({ id: unitId, siteId: emulator.tenant.sites()[1]!.siteId });
     const policies = await call(emulator, "GET", `${ROOT}/sharePointProtectionPolicies`);
     expect(policies.body.value).toHaveLength(1);
     const policy = await call(emulator, "GET", `${ROOT}/sharePointProtectionPolicies/${policies.body.value[0].id}`);

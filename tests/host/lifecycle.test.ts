@@ -95,7 +95,7 @@ describe("lifecycle through the real provider host", () => {
     expect(await host.diff(id, urn, state, inputs)).toMatchObject({ changes: "NONE", replaces: [] });
     const more = await checked({ siteRestoreArtifacts: [{ restorePointId: a }, { restorePointId: b }] }, inputs);
     expect(await host.diff(id, urn, state, more)).toMatchObject({ changes: "SOME", replaces: [] });
-    const inPlace = await checked({ siteRestoreArtifacts: [{ restorePointId: a }], destinationType: "inPlace" }, inputs);
+    const inPlace = await checked({ siteRestoreArtifacts: [{ restorePointId: a }], destinationType: "inPlace", allowInPlaceRestore: true }, inputs);
     expect(await host.diff(id, urn, state, inPlace)).toMatchObject({ changes: "SOME", replaces: ["destinationType"] });
     expect(graphRequests()).toEqual([]);
   });

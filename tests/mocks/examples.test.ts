@@ -94,6 +94,7 @@ describe("examples/dr-drill", () => {
         { restorePointId: "rp-a", id: "art-1", status: "inProgress", restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/a-restored" },
         { restorePointId: "rp-b", id: "art-2", status: "scheduled" },
       ],
+      drillReport: { sessionId: "session-1", drillId: "drill-1", status: "active", sites: [{ restorePointId: "rp-a", status: "inProgress" }] },
     };
     const { registrations, outputs } = await runExample("dr-drill", { restorePointIds: TWO_RESTORE_POINTS }, state);
     expect(registrations).toEqual([
@@ -104,6 +105,8 @@ describe("examples/dr-drill", () => {
           siteRestoreArtifacts: [{ restorePointId: "rp-a" }, { restorePointId: "rp-b" }],
           destinationType: "new",
           activate: true,
+          waitForCompletion: { timeoutMinutes: 120 },
+          drillId: "drill-1",
         },
       },
     ]);
@@ -118,7 +121,13 @@ describe("examples/dr-drill", () => {
         { restorePointId: "rp-a", status: "inProgress", restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/a-restored" },
         { restorePointId: "rp-b", status: "scheduled", restoredSiteWebUrl: undefined },
       ],
+      drillReport: expect.stringMatching(/^# DR drill report: drill-1\n[\s\S]*\| – \| rp-a \| – \| – \| inProgress \| – \| – \| – \|\n$/),
     });
+  });
+
+  it("names sites by id at a point in time when siteIds is configured", async () => {
+    const { registrations } = await runExample("dr-drill", { siteIds: JSON.stringify(["site-a"]), pointInTime: "2026-11-01T00:00:00Z", drillId: "q4" });
+    expect(registrations[0]!.inputs).toMatchObject({ siteRestoreArtifacts: [{ siteId: "site-a", pointInTime: "2026-11-01T00:00:00Z" }], drillId: "q4" });
   });
 });
 

@@ -42,7 +42,12 @@ describe("resolveSettings", () => {
   });
 
   it("reads client secret credentials from ARM_* with AZURE_* as the fallback", () => {
-    const settings = resolveSettings(config({}), { ARM_TENANT_ID: "tenant", AZURE_CLIENT_ID: "client", AZURE_CLIENT_SECRET: "azure-secret", ARM_CLIENT_SECRET: "arm-secret" });
+    const settings = resolveSettings(config({}), {
+      ARM_TENANT_ID: "tenant",
+      AZURE_CLIENT_ID: "client",
+      AZURE_CLIENT_SECRET: "azure-secret",
+      ARM_CLIENT_SECRET: "arm-secret",
+    });
     expect(settings.credentials).toEqual({ kind: "clientSecret", tenantId: "tenant", clientId: "client", clientSecret: "arm-secret" });
   });
 
@@ -52,38 +57,72 @@ describe("resolveSettings", () => {
   });
 
   it("prefers a ready access token over everything else, from M365_BACKUP_ACCESS_TOKEN", () => {
-    const settings = resolveSettings(config({}), { M365_BACKUP_ACCESS_TOKEN: "eyJ.token", ARM_CLIENT_SECRET: "s", ARM_TENANT_ID: "t", ARM_CLIENT_ID: "c" });
+    const settings = resolveSettings(config({}), {
+      M365_BACKUP_ACCESS_TOKEN: "eyJ.token",
+      ARM_CLIENT_SECRET: "s",
+      ARM_TENANT_ID: "t",
+      ARM_CLIENT_ID: "c",
+    });
     expect(settings.credentials).toEqual({ kind: "accessToken", token: "eyJ.token" });
   });
 
   it("selects certificate, oidc, msi and cli credentials", () => {
-    expect(resolveSettings(config({}), { ARM_TENANT_ID: "t", ARM_CLIENT_ID: "c", ARM_CLIENT_CERTIFICATE_PATH: "/c.pem", AZURE_CLIENT_CERTIFICATE_PASSWORD: "pw" }).credentials).toEqual({
+    expect(
+      resolveSettings(config({}), {
+        ARM_TENANT_ID: "t",
+        ARM_CLIENT_ID: "c",
+        ARM_CLIENT_CERTIFICATE_PATH: "/c.pem",
+        AZURE_CLIENT_CERTIFICATE_PASSWORD: "pw",
+      }).credentials,
+    ).toEqual({
       kind: "clientCertificate",
       tenantId: "t",
       clientId: "c",
       certificatePath: "/c.pem",
       certificatePassword: "pw",
     });
-    expect(resolveSettings(config({ "m365-backup:useOidc": "true" }), { ARM_TENANT_ID: "t", ARM_CLIENT_ID: "c", AZURE_FEDERATED_TOKEN_FILE: "/var/token" }).credentials).toEqual({
+    expect(
+      resolveSettings(config({ "m365-backup:useOidc": "true" }), {
+        ARM_TENANT_ID: "t",
+        ARM_CLIENT_ID: "c",
+        AZURE_FEDERATED_TOKEN_FILE: "/var/token",
+      }).credentials,
+    ).toEqual({
       kind: "oidc",
       tenantId: "t",
       clientId: "c",
       tokenFilePath: "/var/token",
     });
-    expect(resolveSettings(config({}), { ARM_USE_OIDC: "TRUE", ARM_TENANT_ID: "t", ARM_CLIENT_ID: "c", ARM_OIDC_TOKEN: "jwt" }).credentials).toEqual({
+    expect(
+      resolveSettings(config({}), { ARM_USE_OIDC: "TRUE", ARM_TENANT_ID: "t", ARM_CLIENT_ID: "c", ARM_OIDC_TOKEN: "jwt" }).credentials,
+    ).toEqual({
       kind: "oidc",
       tenantId: "t",
       clientId: "c",
       token: "jwt",
     });
-    expect(resolveSettings(config({ "m365-backup:useMsi": "1" }), { ARM_CLIENT_ID: "mi", ARM_CLIENT_SECRET: "ignored" }).credentials).toEqual({ kind: "msi", clientId: "mi" });
-    expect(resolveSettings(config({ "m365-backup:useCli": "true" }), { ARM_TENANT_ID: "t" }).credentials).toEqual({ kind: "cli", tenantId: "t" });
+    expect(
+      resolveSettings(config({ "m365-backup:useMsi": "1" }), { ARM_CLIENT_ID: "mi", ARM_CLIENT_SECRET: "ignored" }).credentials,
+    ).toEqual({ kind: "msi", clientId: "mi" });
+    expect(resolveSettings(config({ "m365-backup:useCli": "true" }), { ARM_TENANT_ID: "t" }).credentials).toEqual({
+      kind: "cli",
+      tenantId: "t",
+    });
   });
 
   it("reads graphEndpoint, apiVersion and authorityHost from their variables", () => {
     expect(
-      resolveSettings(config({}), { M365_BACKUP_GRAPH_ENDPOINT: "https://127.0.0.1:8443/", M365_BACKUP_API_VERSION: "beta", AZURE_AUTHORITY_HOST: "https://127.0.0.1:8443/" }),
-    ).toEqual({ graphEndpoint: "https://127.0.0.1:8443", apiVersion: "beta", authorityHost: "https://127.0.0.1:8443", credentials: { kind: "default" } });
+      resolveSettings(config({}), {
+        M365_BACKUP_GRAPH_ENDPOINT: "https://127.0.0.1:8443/",
+        M365_BACKUP_API_VERSION: "beta",
+        AZURE_AUTHORITY_HOST: "https://127.0.0.1:8443/",
+      }),
+    ).toEqual({
+      graphEndpoint: "https://127.0.0.1:8443",
+      apiVersion: "beta",
+      authorityHost: "https://127.0.0.1:8443",
+      credentials: { kind: "default" },
+    });
   });
 
   it("rejects a bad apiVersion naming the key and the fix", () => {
@@ -101,23 +140,37 @@ describe("resolveSettings", () => {
   });
 
   it("accepts the national clouds and loopback, refuses other hosts unless allowUnknownGraphEndpoint is true", () => {
-    for (const host of ["graph.microsoft.us", "dod-graph.microsoft.us", "microsoftgraph.chinacloudapi.cn", "localhost:9443", "127.8.9.10", "[::1]:8443"]) {
+    for (const host of [
+      "graph.microsoft.us",
+      "dod-graph.microsoft.us",
+      "microsoftgraph.chinacloudapi.cn",
+      "localhost:9443",
+      "127.8.9.10",
+      "[::1]:8443",
+    ]) {
       expect(resolveSettings(config({ "m365-backup:graphEndpoint": `https://${host}` }), {}).graphEndpoint).toBe(`https://${host}`);
     }
     const error = errorOf(() => resolveSettings(config({ "m365-backup:graphEndpoint": "https://graph.example.net" }), {}));
     expect(error.key).toBe("graphEndpoint");
     expect(error.message).toContain("allowUnknownGraphEndpoint true");
-    expect(resolveSettings(config({ "m365-backup:graphEndpoint": "https://graph.example.net", "m365-backup:allowUnknownGraphEndpoint": "true" }), {}).graphEndpoint).toBe(
-      "https://graph.example.net",
-    );
+    expect(
+      resolveSettings(
+        config({ "m365-backup:graphEndpoint": "https://graph.example.net", "m365-backup:allowUnknownGraphEndpoint": "true" }),
+        {},
+      ).graphEndpoint,
+    ).toBe("https://graph.example.net");
   });
 
   it("refuses a Graph endpoint with a path", () => {
-    expect(errorOf(() => resolveSettings(config({ "m365-backup:graphEndpoint": "https://graph.microsoft.com/v1.0" }), {})).key).toBe("graphEndpoint");
+    expect(errorOf(() => resolveSettings(config({ "m365-backup:graphEndpoint": "https://graph.microsoft.com/v1.0" }), {})).key).toBe(
+      "graphEndpoint",
+    );
   });
 
   it("names the missing key when a client secret comes without a tenant, and never echoes the secret", () => {
-    const error = errorOf(() => resolveSettings(config({ "m365-backup:clientSecret": "super-secret-value", "m365-backup:clientId": "c" }), {}));
+    const error = errorOf(() =>
+      resolveSettings(config({ "m365-backup:clientSecret": "super-secret-value", "m365-backup:clientId": "c" }), {}),
+    );
     expect(error.key).toBe("tenantId");
     expect(error.message).toBe(
       "m365-backup:tenantId is required when clientSecret is set; set it with `pulumi config set m365-backup:tenantId <value>` or ARM_TENANT_ID or AZURE_TENANT_ID",
@@ -126,12 +179,36 @@ describe("resolveSettings", () => {
   });
 
   it("rejects a flag that is not a boolean, and two explicit credential kinds at once", () => {
-    expect(errorOf(() => resolveSettings(config({ "m365-backup:useMsi": "yes" }), {})).message).toBe('m365-backup:useMsi must be true or false, got "yes"');
+    expect(errorOf(() => resolveSettings(config({ "m365-backup:useMsi": "yes" }), {})).message).toBe(
+      'm365-backup:useMsi must be true or false, got "yes"',
+    );
     expect(errorOf(() => resolveSettings(config({}), { ARM_USE_MSI: "true", ARM_USE_CLI: "true" })).key).toBe("useCli");
   });
 
+  it("reads the retry budget and the per-request timeout in seconds, from config or M365_BACKUP_* variables", () => {
+    expect(resolveSettings(config({}), {}).retry).toBeUndefined();
+    expect(
+      resolveSettings(config({ "m365-backup:retryBudgetSeconds": "8", "m365-backup:requestTimeoutSeconds": "1.5" }), {}).retry,
+    ).toEqual({
+      totalBudgetMs: 8_000,
+      attemptTimeoutMs: 1_500,
+    });
+    expect(resolveSettings(config({}), { M365_BACKUP_RETRY_BUDGET_SECONDS: "120" }).retry).toEqual({ totalBudgetMs: 120_000 });
+  });
+
+  it.each(["0", "-1", "soon", "Infinity"])("rejects a retry budget of %j, naming the key", (value) => {
+    const error = errorOf(() => resolveSettings(config({ "m365-backup:retryBudgetSeconds": value }), {}));
+    expect([error.key, error.message]).toEqual([
+      "retryBudgetSeconds",
+      `m365-backup:retryBudgetSeconds must be a positive number of seconds, got ${JSON.stringify(value)}`,
+    ]);
+  });
+
   it("treats empty values as unset", () => {
-    expect(resolveSettings(config({ "m365-backup:tenantId": "" }), { ARM_TENANT_ID: " ", AZURE_TENANT_ID: "t" }).credentials).toEqual({ kind: "default", tenantId: "t" });
+    expect(resolveSettings(config({ "m365-backup:tenantId": "" }), { ARM_TENANT_ID: " ", AZURE_TENANT_ID: "t" }).credentials).toEqual({
+      kind: "default",
+      tenantId: "t",
+    });
   });
 });
 

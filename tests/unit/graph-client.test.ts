@@ -1,22 +1,43 @@
 import type { Settings } from "../../provider/config";
-import { createGraphClient, DeltaItemsFailedError, GraphRequestError, isDeltaItemsFailedError, isGraphRequestError } from "../../provider/graph";
+import {
+  createGraphClient,
+  DeltaItemsFailedError,
+  GraphRequestError,
+  isDeltaItemsFailedError,
+  isGraphRequestError,
+} from "../../provider/graph";
 import { graphError, json, recordingSleep, scriptedFetch, sessionBody } from "./graph-fake-fetch";
+import { ThrottleGate } from "../../provider/graph/throttle-gate";
 
 const TOKEN = "static-access-token-0123456789";
 const BASE = "https://graph.microsoft.com/v1.0/solutions/backupRestore";
-const settings: Settings = { graphEndpoint: "https://graph.microsoft.com", apiVersion: "v1.0", credentials: { kind: "accessToken", token: TOKEN } };
+const settings: Settings = {
+  graphEndpoint: "https://graph.microsoft.com",
+  apiVersion: "v1.0",
+  credentials: { kind: "accessToken", token: TOKEN },
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function clientWith(...replies: Parameters<typeof scriptedFetch>) {
   const transport = scriptedFetch(...replies);
   const lines: string[] = [];
   const sleeper = recordingSleep();
-  const client = createGraphClient(settings, { fetch: transport.fetch, log: (line) => lines.push(line), sleep: sleeper.sleep });
+  const client = createGraphClient(settings, {
+    throttle: new ThrottleGate(),
+    fetch: transport.fetch,
+    log: (line) => lines.push(line),
+    sleep: sleeper.sleep,
+  });
   return { client, requests: transport.requests, lines, waits: sleeper.waits };
 }
 
 function standardHeaders(extra: Record<string, string> = {}): Record<string, string> {
-  return { authorization: `Bearer ${TOKEN}`, "client-request-id": expect.stringMatching(UUID), prefer: "include-unknown-enum-members", ...extra };
+  return {
+    authorization: `Bearer ${TOKEN}`,
+    "client-request-id": expect.stringMatching(UUID),
+    prefer: "include-unknown-enum-members",
+    ...extra,
+  };
 }
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -30,7 +51,9 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 
 describe("Graph client requests", () => {
   it("creates a session with the documented body and parses the 201", async () => {
-    const { client, requests } = clientWith(json(201, { ...sessionBody("s-1"), createdDateTime: "2026-11-28T21:00:00Z", error: null, extra: 1 }));
+    const { client, requests } = clientWith(
+      json(201, { ...sessionBody("s-1"), createdDateTime: "2026-11-28T21:00:00Z", error: null, extra: 1 }),
+    );
     const session = await client.createSession([
       { restorePointId: "rp-1", destinationType: "inPlace" },
       { restorePointId: "rp-2", destinationType: "inPlace" },
@@ -64,7 +87,11 @@ describe("Graph client requests", () => {
   });
 
   it("activates with a bodiless POST and deletes with DELETE (204 -> deleted, 404 -> notFound)", async () => {
-    const { client, requests } = clientWith(json(200, sessionBody("s-1", "activating")), new Response(null, { status: 204 }), graphError(404, "RestoreSessionNotFound", "gone", "r"));
+    const { client, requests } = clientWith(
+      json(200, sessionBody("s-1", "activating")),
+      new Response(null, { status: 204 }),
+      graphError(404, "RestoreSessionNotFound", "gone", "r"),
+    );
     expect((await client.activateSession("s-1")).status).toBe("activating");
     expect(await client.deleteSession("s-1")).toBe("deleted");
     expect(await client.deleteSession("s-1")).toBe("notFound");
@@ -91,7 +118,10 @@ describe("Graph client requests", () => {
 
   it("lists site protection units across pages", async () => {
     const { client, requests } = clientWith(
-      json(200, { value: [{ id: "pu-1", siteId: "site-1", status: "protected" }], "@odata.nextLink": `${BASE}/siteProtectionUnits?$skiptoken=2` }),
+      json(200, {
+        value: [{ id: "pu-1", siteId: "site-1", status: "protected" }],
+        "@odata.nextLink": `${BASE}/siteProtectionUnits?$skiptoken=2`,
+      }),
       json(200, { value: [{ id: "pu-2", siteId: "site-2", status: "protected" }] }),
     );
     expect((await client.listSiteProtectionUnits()).map((u) => u.id)).toEqual(["pu-1", "pu-2"]);
@@ -99,9 +129,25 @@ describe("Graph client requests", () => {
   });
 
   it("searches restore points with the documented body", async () => {
-    const { client, requests } = clientWith(json(200, { searchResponseId: "x", searchResults: [{ restorePoint: { id: "rp-1", tags: "fastRestore" } }], noResultProtectionUnitIds: ["pu-2"] }));
-    const result = await client.searchRestorePoints({ protectionUnitIds: ["pu-1", "pu-2"], start: "2026-11-01T00:00:00Z", end: "2026-11-27T00:00:00Z", preference: "latest", fastRestoreOnly: true });
-    expect(result).toEqual({ searchResponseId: "x", searchResults: [{ restorePoint: { id: "rp-1", tags: "fastRestore" } }], noResultProtectionUnitIds: ["pu-2"] });
+    const { client, requests } = clientWith(
+      json(200, {
+        searchResponseId: "x",
+        searchResults: [{ restorePoint: { id: "rp-1", tags: "fastRestore" } }],
+        noResultProtectionUnitIds: ["pu-2"],
+      }),
+    );
+    const result = await client.searchRestorePoints({
+      protectionUnitIds: ["pu-1", "pu-2"],
+      start: "2026-11-01T00:00:00Z",
+      end: "2026-11-27T00:00:00Z",
+      preference: "latest",
+      fastRestoreOnly: true,
+    });
+    expect(result).toEqual({
+      searchResponseId: "x",
+      searchResults: [{ restorePoint: { id: "rp-1", tags: "fastRestore" } }],
+      noResultProtectionUnitIds: ["pu-2"],
+    });
     expect(requests.map((r) => [r.method, r.url, r.body])).toEqual([
       [
         "POST",
@@ -127,7 +173,7 @@ describe("Graph client requests", () => {
 
   it("uses the beta version when configured", async () => {
     const transport = scriptedFetch(json(200, sessionBody("s-1")));
-    const client = createGraphClient({ ...settings, apiVersion: "beta" }, { fetch: transport.fetch });
+    const client = createGraphClient({ ...settings, apiVersion: "beta" }, { throttle: new ThrottleGate(), fetch: transport.fetch });
     await client.getSession("s-1");
     expect(transport.requests[0]?.url).toBe("https://graph.microsoft.com/beta/solutions/backupRestore/restoreSessions/s-1");
   });
@@ -143,7 +189,10 @@ describe("delta PATCH", () => {
         ],
       }),
     );
-    const results = await client.patchArtifacts("s-1", [{ add: { restorePointId: "rp-9", destinationType: "inPlace" } }, { remove: "a-1" }]);
+    const results = await client.patchArtifacts("s-1", [
+      { add: { restorePointId: "rp-9", destinationType: "inPlace" } },
+      { remove: "a-1" },
+    ]);
     expect(results).toEqual([
       { "@contentId": "1", id: "a-9", status: "added", restorePoint: { id: "rp-9" } },
       { "@contentId": "2", id: "a-1" },
@@ -171,15 +220,33 @@ describe("delta PATCH", () => {
         {
           value: [
             { "@contentId": "1", id: "a-9", status: "added", restorePoint: { id: "rp-9" } },
-            { "@contentId": "2", "@Core.DataModificationException": { info: { code: "InvalidRestorePoint", message: "bad point" }, failedOperation: "insert", responseCode: 400 } },
-            { "@contentId": "3", "@Core.DataModificationException": { info: { code: "ArtifactNotFound", message: "no such artifact" }, failedOperation: "delete", responseCode: 409 } },
+            {
+              "@contentId": "2",
+              "@Core.DataModificationException": {
+                info: { code: "InvalidRestorePoint", message: "bad point" },
+                failedOperation: "insert",
+                responseCode: 400,
+              },
+            },
+            {
+              "@contentId": "3",
+              "@Core.DataModificationException": {
+                info: { code: "ArtifactNotFound", message: "no such artifact" },
+                failedOperation: "delete",
+                responseCode: 409,
+              },
+            },
           ],
         },
         { "request-id": "rid-patch" },
       ),
     );
     const error = await rejectionOf(
-      client.patchArtifacts("s-1", [{ add: { restorePointId: "rp-9", destinationType: "new" } }, { add: { restorePointId: "rp-bad", destinationType: "new" } }, { remove: "a-missing" }]),
+      client.patchArtifacts("s-1", [
+        { add: { restorePointId: "rp-9", destinationType: "new" } },
+        { add: { restorePointId: "rp-bad", destinationType: "new" } },
+        { remove: "a-missing" },
+      ]),
     );
     expect(error).toBeInstanceOf(DeltaItemsFailedError);
     expect(isGraphRequestError(error)).toBe(true);
@@ -190,7 +257,14 @@ describe("delta PATCH", () => {
       { contentId: "3", artifactId: "a-missing", code: "ArtifactNotFound", message: "no such artifact", responseCode: 409 },
     ]);
     expect(failed.succeeded).toEqual([{ "@contentId": "1", id: "a-9", status: "added", restorePoint: { id: "rp-9" } }]);
-    expect({ method: failed.method, path: failed.path, status: failed.status, code: failed.code, requestId: failed.requestId, retryable: failed.retryable }).toEqual({
+    expect({
+      method: failed.method,
+      path: failed.path,
+      status: failed.status,
+      code: failed.code,
+      requestId: failed.requestId,
+      retryable: failed.retryable,
+    }).toEqual({
       method: "PATCH",
       path: "/v1.0/solutions/backupRestore/sharePointRestoreSessions/s-1",
       status: 200,
@@ -207,7 +281,9 @@ describe("delta PATCH", () => {
   it("refuses more than 50 delta items per call without sending anything", async () => {
     const { client, requests } = clientWith();
     const delta = Array.from({ length: 51 }, (_, i) => ({ remove: `a-${i}` }));
-    await expect(client.patchArtifacts("s-1", delta)).rejects.toThrow("patchArtifacts takes at most 50 delta items per call (Graph's limit), got 51; send them in batches");
+    await expect(client.patchArtifacts("s-1", delta)).rejects.toThrow(
+      "patchArtifacts takes at most 50 delta items per call (Graph's limit), got 51; send them in batches",
+    );
     expect(requests).toHaveLength(0);
   });
 });
@@ -218,7 +294,15 @@ describe("errors", () => {
     const error = await rejectionOf(client.createSession([{ restorePointId: "rp-x", destinationType: "new" }]));
     expect(error).toBeInstanceOf(GraphRequestError);
     const e = error as GraphRequestError;
-    expect({ name: e.name, method: e.method, path: e.path, status: e.status, code: e.code, requestId: e.requestId, retryable: e.retryable }).toEqual({
+    expect({
+      name: e.name,
+      method: e.method,
+      path: e.path,
+      status: e.status,
+      code: e.code,
+      requestId: e.requestId,
+      retryable: e.retryable,
+    }).toEqual({
       name: "GraphRequestError",
       method: "POST",
       path: "/v1.0/solutions/backupRestore/sharePointRestoreSessions",
@@ -227,22 +311,35 @@ describe("errors", () => {
       requestId: "1234",
       retryable: false,
     });
-    expect(e.message).toBe("POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> 400 InvalidRestorePoint: The restore point is not valid. (request-id 1234)");
+    expect(e.message).toBe(
+      "POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> 400 InvalidRestorePoint: The restore point is not valid. (request-id 1234)",
+    );
     expect(requests).toHaveLength(1);
     expect(waits).toEqual([]);
   });
 
   it("takes the request-id from the response header when the body has none", async () => {
-    const { client } = clientWith(json(403, { error: { code: "RestoreSessionActionNotAllowed", message: "not draft" } }, { "request-id": "hdr-1" }));
+    const { client } = clientWith(
+      json(403, { error: { code: "RestoreSessionActionNotAllowed", message: "not draft" } }, { "request-id": "hdr-1" }),
+    );
     const error = (await rejectionOf(client.activateSession("s-1"))) as GraphRequestError;
-    expect(error.message).toBe("POST /v1.0/solutions/backupRestore/restoreSessions/s-1/activate -> 403 RestoreSessionActionNotAllowed: not draft (request-id hdr-1)");
+    expect(error.message).toBe(
+      "POST /v1.0/solutions/backupRestore/restoreSessions/s-1/activate -> 403 RestoreSessionActionNotAllowed: not draft (request-id hdr-1)",
+    );
   });
 
   it("reports a response body that does not match the schema as UnexpectedResponseBody", async () => {
     const { client } = clientWith(json(201, { status: "draft" }));
     const error = (await rejectionOf(client.createSession([{ restorePointId: "rp", destinationType: "new" }]))) as GraphRequestError;
-    expect({ status: error.status, code: error.code, retryable: error.retryable }).toEqual({ status: 201, code: "UnexpectedResponseBody", retryable: false });
-    expect(error.message).toBe("POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> 201 UnexpectedResponseBody: id: Invalid input: expected string, received undefined");
+    expect({ status: error.status, code: error.code, retryable: error.retryable }).toEqual({
+      status: 201,
+      code: "UnexpectedResponseBody",
+      retryable: false,
+    });
+    expect(error.message).toBe(
+      "POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> 201 UnexpectedResponseBody: id: Invalid input: expected string, received undefined" +
+        "; the session may have been created; the token names no application, so it cannot be looked up",
+    );
   });
 
   it("isGraphRequestError recognises errors from another copy of the package by brand, not class", () => {

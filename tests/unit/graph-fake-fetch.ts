@@ -44,17 +44,26 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 }
 
 /** A Graph OData error response. */
-export function graphError(status: number, code: string, message: string, requestId: string, headers: Record<string, string> = {}): Response {
+export function graphError(
+  status: number,
+  code: string,
+  message: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): Response {
   return json(status, { error: { code, message, innerError: { "request-id": requestId, date: "2026-11-28T21:03:00" } } }, headers);
 }
 
-/** A `sleep` that waits for nothing and records each requested wait. */
-export function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits: number[] } {
+/** A `sleep` that waits for nothing and records each requested wait; `now` is a clock that only its waits move. */
+export function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits: number[]; now: () => number } {
   const waits: number[] = [];
+  let clock = Date.now();
   return {
     waits,
+    now: () => clock,
     sleep: async (ms: number) => {
       waits.push(ms);
+      clock += ms;
     },
   };
 }

@@ -2,8 +2,13 @@ import type { Settings } from "../../provider/config";
 import { createGraphClient, DEFAULT_RETRY_POLICY, GraphRequestError, type RetryPolicy } from "../../provider/graph";
 import { parseRetryAfter, retryDelayMs, shouldRetry } from "../../provider/graph/retry-policy";
 import { connectionRefused, graphError, json, recordingSleep, scriptedFetch, sessionBody } from "./graph-fake-fetch";
+import { ThrottleGate } from "../../provider/graph/throttle-gate";
 
-const settings: Settings = { graphEndpoint: "https://graph.microsoft.com", apiVersion: "v1.0", credentials: { kind: "accessToken", token: "static-access-token-0123456789" } };
+const settings: Settings = {
+  graphEndpoint: "https://graph.microsoft.com",
+  apiVersion: "v1.0",
+  credentials: { kind: "accessToken", token: "static-access-token-0123456789" },
+};
 const SESSIONS = "https://graph.microsoft.com/v1.0/solutions/backupRestore/sharePointRestoreSessions";
 const SESSION = "https://graph.microsoft.com/v1.0/solutions/backupRestore/restoreSessions/s-1";
 
@@ -11,7 +16,13 @@ function clientWith(retry: Partial<RetryPolicy>, ...replies: Parameters<typeof s
   const transport = scriptedFetch(...replies);
   const sleeper = recordingSleep();
   const lines: string[] = [];
-  const client = createGraphClient(settings, { fetch: transport.fetch, sleep: sleeper.sleep, log: (line) => lines.push(line), retry: { jitterRatio: 0, ...retry } });
+  const client = createGraphClient(settings, {
+    throttle: new ThrottleGate(undefined, sleeper.now),
+    fetch: transport.fetch,
+    sleep: sleeper.sleep,
+    log: (line) => lines.push(line),
+    retry: { jitterRatio: 0, ...retry },
+  });
   return { client, requests: transport.requests, waits: sleeper.waits, lines };
 }
 
@@ -27,7 +38,8 @@ async function rejectionOf(promise: Promise<unknown>): Promise<GraphRequestError
   );
 }
 
-const throttled = (retryAfter?: string) => graphError(429, "TooManyRequests", "Slow down.", "rid-429", retryAfter === undefined ? {} : { "Retry-After": retryAfter });
+const throttled = (retryAfter?: string) =>
+  graphError(429, "TooManyRequests", "Slow down.", "rid-429", retryAfter === undefined ? {} : { "Retry-After": retryAfter });
 const spec = [{ restorePointId: "rp-1", destinationType: "inPlace" as const }];
 
 afterEach(() => jest.restoreAllMocks());
@@ -60,7 +72,13 @@ describe("retrying throttled requests", () => {
 
   it("backs off exponentially, capped, when a GET gets 503 without Retry-After", async () => {
     const unavailable = () => graphError(503, "ServiceUnavailable", "busy", "rid-503");
-    const { client, waits, requests } = clientWith({ baseDelayMs: 1000, maxDelayMs: 3000 }, unavailable(), unavailable(), unavailable(), json(200, sessionBody("s-1")));
+    const { client, waits, requests } = clientWith(
+      { baseDelayMs: 1000, maxDelayMs: 3000 },
+      unavailable(),
+      unavailable(),
+      unavailable(),
+      json(200, sessionBody("s-1")),
+    );
     await client.getSession("s-1");
     expect(waits).toEqual([1000, 2000, 3000]);
     expect(requests).toHaveLength(4);
@@ -74,17 +92,27 @@ describe("retrying throttled requests", () => {
 
     const create = clientWith({}, timeout());
     const error = await rejectionOf(create.client.createSession(spec));
-    expect({ status: error.status, code: error.code, retryable: error.retryable }).toEqual({ status: 504, code: "GatewayTimeout", retryable: true });
+    expect({ status: error.status, code: error.code, retryable: error.retryable }).toEqual({
+      status: 504,
+      code: "GatewayTimeout",
+      retryable: true,
+    });
     expect(create.requests).toHaveLength(1);
   });
 
   it("retries a POST on 503 only when the service gave Retry-After", async () => {
-    const withHint = clientWith({}, graphError(503, "ServiceUnavailable", "busy", "r", { "Retry-After": "3" }), json(201, sessionBody("s-1")));
+    const withHint = clientWith(
+      {},
+      graphError(503, "ServiceUnavailable", "busy", "r", { "Retry-After": "3" }),
+      json(201, sessionBody("s-1")),
+    );
     await withHint.client.createSession(spec);
     expect(withHint.waits).toEqual([3000]);
 
     const withoutHint = clientWith({}, graphError(503, "ServiceUnavailable", "busy", "r"));
-    await expect(withoutHint.client.createSession(spec)).rejects.toThrow("POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> 503 ServiceUnavailable: busy (request-id r)");
+    await expect(withoutHint.client.createSession(spec)).rejects.toThrow(
+      "POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> 503 ServiceUnavailable: busy (request-id r)",
+    );
     expect(withoutHint.requests).toHaveLength(1);
   });
 
@@ -98,14 +126,24 @@ describe("retrying throttled requests", () => {
     );
     expect((await client.activateSession("s-1")).status).toBe("activating");
     expect(await client.deleteSession("s-1")).toBe("deleted");
-    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([`POST ${SESSION}/activate`, `POST ${SESSION}/activate`, `DELETE ${SESSION}`, `DELETE ${SESSION}`]);
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      `POST ${SESSION}/activate`,
+      `POST ${SESSION}/activate`,
+      `DELETE ${SESSION}`,
+      `DELETE ${SESSION}`,
+    ]);
     expect(waits).toEqual([500, 500]);
   });
 
   it("does not retry a POST on any other 500", async () => {
     const { client, requests } = clientWith({}, graphError(500, "InternalServerError", "oops", "r500"));
     const error = await rejectionOf(client.createSession(spec));
-    expect({ status: error.status, code: error.code, requestId: error.requestId, retryable: error.retryable }).toEqual({ status: 500, code: "InternalServerError", requestId: "r500", retryable: false });
+    expect({ status: error.status, code: error.code, requestId: error.requestId, retryable: error.retryable }).toEqual({
+      status: 500,
+      code: "InternalServerError",
+      requestId: "r500",
+      retryable: false,
+    });
     expect(requests).toHaveLength(1);
   });
 });
@@ -116,8 +154,14 @@ describe("transport failures", () => {
   it("does not retry a POST that timed out: the service may have acted", async () => {
     const { client, requests, waits } = clientWith({}, timeout());
     const error = await rejectionOf(client.createSession(spec));
-    expect({ status: error.status, code: error.code, retryable: error.retryable }).toEqual({ status: 0, code: "TimeoutError", retryable: true });
-    expect(error.message).toBe("POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> request failed TimeoutError");
+    expect({ status: error.status, code: error.code, retryable: error.retryable }).toEqual({
+      status: 0,
+      code: "TimeoutError",
+      retryable: true,
+    });
+    expect(error.message).toBe(
+      "POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> request failed TimeoutError; the session may have been created; the token names no application, so it cannot be looked up",
+    );
     expect(requests).toHaveLength(1);
     expect(waits).toEqual([]);
   });
@@ -138,7 +182,13 @@ describe("transport failures", () => {
 
 describe("limits", () => {
   it("stops before a wait would overrun the time budget and says so", async () => {
-    const { client, requests, waits } = clientWith({ totalBudgetMs: 60_000 }, throttled("30"), throttled("30"), throttled("30"), throttled("30"));
+    const { client, requests, waits } = clientWith(
+      { totalBudgetMs: 60_000 },
+      throttled("30"),
+      throttled("30"),
+      throttled("30"),
+      throttled("30"),
+    );
     const error = await rejectionOf(client.getSession("s-1"));
     expect(waits).toEqual([30_000, 30_000]);
     expect(requests).toHaveLength(3);
@@ -152,13 +202,16 @@ describe("limits", () => {
   it("stops after maxAttempts", async () => {
     const { client, requests } = clientWith({ maxAttempts: 2 }, throttled("1"), throttled("1"));
     const error = await rejectionOf(client.getSession("s-1"));
-    expect(error.message).toBe("GET /v1.0/solutions/backupRestore/restoreSessions/s-1 -> 429 TooManyRequests: Slow down. (request-id rid-429); gave up after 2 attempts");
+    expect(error.message).toBe(
+      "GET /v1.0/solutions/backupRestore/restoreSessions/s-1 -> 429 TooManyRequests: Slow down. (request-id rid-429); gave up after 2 attempts",
+    );
     expect(requests).toHaveLength(2);
   });
 
   it("gives each attempt an abort signal", async () => {
     const signals: unknown[] = [];
     const client = createGraphClient(settings, {
+      throttle: new ThrottleGate(),
       fetch: (async (_url: string, init?: RequestInit) => {
         signals.push(init?.signal);
         return json(200, sessionBody("s-1"));

@@ -5,9 +5,14 @@ import { createCredential, describeCredentialFailure, gitHubActionsOidcToken } f
 import { SecretRedactor } from "../../provider/graph/redact";
 import { credentialTokenSource } from "../../provider/graph/token-source";
 import { graphError, json, recordingSleep, scriptedFetch, sessionBody } from "./graph-fake-fetch";
+import { ThrottleGate } from "../../provider/graph/throttle-gate";
 
 const TOKEN = "static-access-token-0123456789";
-const settings: Settings = { graphEndpoint: "https://127.0.0.1:8443", apiVersion: "v1.0", credentials: { kind: "accessToken", token: TOKEN } };
+const settings: Settings = {
+  graphEndpoint: "https://127.0.0.1:8443",
+  apiVersion: "v1.0",
+  credentials: { kind: "accessToken", token: TOKEN },
+};
 const ARTIFACTS = "https://127.0.0.1:8443/v1.0/solutions/backupRestore/sharePointRestoreSessions/s-1/siteRestoreArtifacts";
 
 async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -21,15 +26,21 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 
 describe("where tokens may go", () => {
   it.each([
-    ["another host", "https://evil.example.com/v1.0/solutions/backupRestore/x?$skiptoken=1", "tokens are only sent to the configured Graph endpoint https://127.0.0.1:8443"],
+    [
+      "another host",
+      "https://evil.example.com/v1.0/solutions/backupRestore/x?$skiptoken=1",
+      "tokens are only sent to the configured Graph endpoint https://127.0.0.1:8443",
+    ],
     ["another port", "https://127.0.0.1:9999/v1.0/x", "tokens are only sent to the configured Graph endpoint https://127.0.0.1:8443"],
     ["plain http", "http://127.0.0.1:8443/v1.0/x", "tokens are only sent over https"],
   ])("refuses an @odata.nextLink to %s without requesting it", async (_what, nextLink, reason) => {
     const transport = scriptedFetch(json(200, { value: [{ id: "a-1" }], "@odata.nextLink": nextLink }));
-    const client = createGraphClient(settings, { fetch: transport.fetch });
+    const client = createGraphClient(settings, { throttle: new ThrottleGate(), fetch: transport.fetch });
     const error = await rejectionOf(client.listArtifacts("s-1"));
     expect(error).toBeInstanceOf(UnsafeUrlError);
-    expect((error as Error).message).toBe(`refused to send a Graph request to ${new URL(nextLink).origin}${new URL(nextLink).pathname}${nextLink.includes("?") ? "?$skiptoken=…" : ""}: ${reason}`);
+    expect((error as Error).message).toBe(
+      `refused to send a Graph request to ${new URL(nextLink).origin}${new URL(nextLink).pathname}${nextLink.includes("?") ? "?$skiptoken=…" : ""}: ${reason}`,
+    );
     expect(transport.requests.map((r) => r.url)).toEqual([ARTIFACTS]);
   });
 
@@ -41,7 +52,7 @@ describe("where tokens may go", () => {
 
   it("does not follow redirects: a 302 becomes an error and nothing is sent to its target", async () => {
     const transport = scriptedFetch(new Response(null, { status: 302, headers: { location: "https://elsewhere.example.com/steal" } }));
-    const client = createGraphClient(settings, { fetch: transport.fetch });
+    const client = createGraphClient(settings, { throttle: new ThrottleGate(), fetch: transport.fetch });
     const error = (await rejectionOf(client.getSession("s-1"))) as GraphRequestError;
     expect(error.message).toBe("GET /v1.0/solutions/backupRestore/restoreSessions/s-1 -> 302; redirects are not followed");
     expect(transport.requests).toHaveLength(1);
@@ -54,24 +65,37 @@ describe("401 handling", () => {
     const transport = scriptedFetch(graphError(401, "InvalidAuthenticationToken", "expired", "r1"), json(200, sessionBody("s-1")));
     const issued = ["token-one-0123456789", "token-two-0123456789"];
     const getToken = jest.fn(async () => issued.shift() ?? "exhausted");
-    const client = createGraphClient(settings, { fetch: transport.fetch, getToken });
+    const client = createGraphClient(settings, { throttle: new ThrottleGate(), fetch: transport.fetch, getToken });
     expect((await client.getSession("s-1"))?.id).toBe("s-1");
     expect(getToken).toHaveBeenCalledTimes(2);
     expect(transport.requests.map((r) => r.headers.authorization)).toEqual(["Bearer token-one-0123456789", "Bearer token-two-0123456789"]);
   });
 
   it("fails with the 401 when the fresh token is refused too, after exactly two requests", async () => {
-    const transport = scriptedFetch(graphError(401, "InvalidAuthenticationToken", "expired", "r1"), graphError(401, "InvalidAuthenticationToken", "still bad", "r2"));
-    const client = createGraphClient(settings, { fetch: transport.fetch, getToken: async () => "some-token-0123456789" });
+    const transport = scriptedFetch(
+      graphError(401, "InvalidAuthenticationToken", "expired", "r1"),
+      graphError(401, "InvalidAuthenticationToken", "still bad", "r2"),
+    );
+    const client = createGraphClient(settings, {
+      throttle: new ThrottleGate(),
+      fetch: transport.fetch,
+      getToken: async () => "some-token-0123456789",
+    });
     const error = (await rejectionOf(client.createSession([{ restorePointId: "rp", destinationType: "new" }]))) as GraphRequestError;
-    expect({ status: error.status, code: error.code, requestId: error.requestId }).toEqual({ status: 401, code: "InvalidAuthenticationToken", requestId: "r2" });
+    expect({ status: error.status, code: error.code, requestId: error.requestId }).toEqual({
+      status: 401,
+      code: "InvalidAuthenticationToken",
+      requestId: "r2",
+    });
     expect(transport.requests).toHaveLength(2);
   });
 
   it("does not retry a 401 with a fixed access token: asking again gives the same token", async () => {
     const transport = scriptedFetch(graphError(401, "InvalidAuthenticationToken", "expired", "r1"));
-    const client = createGraphClient(settings, { fetch: transport.fetch });
-    await expect(client.getSession("s-1")).rejects.toThrow("GET /v1.0/solutions/backupRestore/restoreSessions/s-1 -> 401 InvalidAuthenticationToken: expired (request-id r1)");
+    const client = createGraphClient(settings, { throttle: new ThrottleGate(), fetch: transport.fetch });
+    await expect(client.getSession("s-1")).rejects.toThrow(
+      "GET /v1.0/solutions/backupRestore/restoreSessions/s-1 -> 401 InvalidAuthenticationToken: expired (request-id r1)",
+    );
     expect(transport.requests).toHaveLength(1);
   });
 });
@@ -85,11 +109,23 @@ describe("secrets stay out of logs and errors", () => {
     const lines: string[] = [];
     const client = createGraphClient(
       { ...settings, credentials: { kind: "clientSecret", tenantId: "t", clientId: "c", clientSecret: secret } },
-      { fetch: transport.fetch, log: (line) => lines.push(line), getToken: async () => TOKEN, sleep: recordingSleep().sleep },
+      {
+        throttle: new ThrottleGate(),
+        fetch: transport.fetch,
+        log: (line) => lines.push(line),
+        getToken: async () => TOKEN,
+        sleep: recordingSleep().sleep,
+      },
     );
     const error = (await rejectionOf(client.getSession("s-1"))) as Error;
-    expect(error.message).toBe("GET /v1.0/solutions/backupRestore/restoreSessions/s-1 -> 400 InvalidRequest: bad header Bearer [REDACTED] and [REDACTED] (request-id r1)");
-    expect(lines).toEqual([expect.stringMatching(/^GET https:\/\/127\.0\.0\.1:8443\/v1\.0\/solutions\/backupRestore\/restoreSessions\/s-1 -> 400 in \d+ ms \(client-request-id [0-9a-f-]{36}\)$/)]);
+    expect(error.message).toBe(
+      "GET /v1.0/solutions/backupRestore/restoreSessions/s-1 -> 400 InvalidRequest: bad header Bearer [REDACTED] and [REDACTED] (request-id r1)",
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^GET https:\/\/127\.0\.0\.1:8443\/v1\.0\/solutions\/backupRestore\/restoreSessions\/s-1 -> 400 in \d+ ms \(client-request-id [0-9a-f-]{36}\)$/,
+      ),
+    ]);
     expect(transport.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
@@ -100,7 +136,12 @@ describe("secrets stay out of logs and errors", () => {
       json(200, { value: [] }),
     );
     const lines: string[] = [];
-    const client = createGraphClient(settings, { fetch: transport.fetch, log: (line) => lines.push(line), sleep: recordingSleep().sleep });
+    const client = createGraphClient(settings, {
+      throttle: new ThrottleGate(),
+      fetch: transport.fetch,
+      log: (line) => lines.push(line),
+      sleep: recordingSleep().sleep,
+    });
     await client.listArtifacts("s-1");
     expect(lines.map((line) => line.replace(/ in \d+ ms \(client-request-id [0-9a-f-]{36}\)/, " in N ms"))).toEqual([
       `GET ${ARTIFACTS} -> 200 in N ms`,
@@ -135,14 +176,26 @@ describe("credential token source", () => {
       { token: "second-token-0123456789", expiresOnTimestamp: now + 2 * 60 * 60_000 },
       { token: "third-token-0123456789", expiresOnTimestamp: now + 3 * 60 * 60_000 },
     ]);
-    const source = credentialTokenSource(() => credential, "https://graph.microsoft.com/.default", new SecretRedactor(), (m) => m);
-    expect(await Promise.all([source.getToken({ forceRefresh: false }), source.getToken({ forceRefresh: false })])).toEqual(["first-token-0123456789", "first-token-0123456789"]);
+    const source = credentialTokenSource(
+      () => credential,
+      "https://graph.microsoft.com/.default",
+      new SecretRedactor(),
+      (m) => m,
+    );
+    expect(await Promise.all([source.getToken({ forceRefresh: false }), source.getToken({ forceRefresh: false })])).toEqual([
+      "first-token-0123456789",
+      "first-token-0123456789",
+    ]);
     clock.mockReturnValue(now + 54 * 60_000);
     expect(await source.getToken({ forceRefresh: false })).toBe("first-token-0123456789");
     clock.mockReturnValue(now + 55 * 60_000);
     expect(await source.getToken({ forceRefresh: false })).toBe("second-token-0123456789");
     expect(await source.getToken({ forceRefresh: true })).toBe("third-token-0123456789");
-    expect(credential.calls).toEqual(["https://graph.microsoft.com/.default", "https://graph.microsoft.com/.default", "https://graph.microsoft.com/.default"]);
+    expect(credential.calls).toEqual([
+      "https://graph.microsoft.com/.default",
+      "https://graph.microsoft.com/.default",
+      "https://graph.microsoft.com/.default",
+    ]);
     clock.mockRestore();
   });
 
@@ -154,10 +207,17 @@ describe("credential token source", () => {
         throw new Error("AADSTS7000215: Invalid client secret provided: client-secret-value-0123456789");
       },
     };
-    const source = credentialTokenSource(() => failing, "scope", redactor, (reason) => describeCredentialFailure({ kind: "clientSecret", tenantId: "t", clientId: "c", clientSecret: "x" }, reason));
+    const source = credentialTokenSource(
+      () => failing,
+      "scope",
+      redactor,
+      (reason) => describeCredentialFailure({ kind: "clientSecret", tenantId: "t", clientId: "c", clientSecret: "x" }, reason),
+    );
     const error = await rejectionOf(source.getToken({ forceRefresh: false }));
     expect(error).toBeInstanceOf(CredentialError);
-    expect((error as Error).message).toBe("signing in to Microsoft Entra ID with clientSecret credentials failed: AADSTS7000215: Invalid client secret provided: [REDACTED]");
+    expect((error as Error).message).toBe(
+      "signing in to Microsoft Entra ID with clientSecret credentials failed: AADSTS7000215: Invalid client secret provided: [REDACTED]",
+    );
   });
 
   it("says what was tried when nothing is configured", () => {
@@ -183,12 +243,19 @@ describe("GitHub Actions OIDC", () => {
   it("requests the token with the Entra audience and the runner's bearer", async () => {
     const transport = scriptedFetch(json(200, { value: "github-oidc-jwt" }));
     const token = await gitHubActionsOidcToken(
-      { ACTIONS_ID_TOKEN_REQUEST_URL: "https://token.actions.example/oidc?api-version=2.0", ACTIONS_ID_TOKEN_REQUEST_TOKEN: "runner-request-token" },
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: "https://token.actions.example/oidc?api-version=2.0",
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: "runner-request-token",
+      },
       transport.fetch,
     );
     expect(token).toBe("github-oidc-jwt");
     expect(transport.requests.map((r) => [r.method, r.url, r.headers.authorization])).toEqual([
-      ["GET", "https://token.actions.example/oidc?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange", "Bearer runner-request-token"],
+      [
+        "GET",
+        "https://token.actions.example/oidc?api-version=2.0&audience=api%3A%2F%2FAzureADTokenExchange",
+        "Bearer runner-request-token",
+      ],
     ]);
   });
 

@@ -51,6 +51,7 @@ describe("create", () => {
         activate: false,
         status: "draft",
         createdDateTime: "2026-11-28T21:00:00.000Z",
+        drillReport: { sessionId: "s-1", status: "draft", sites: [{ restorePointId: "a" }, { restorePointId: "b" }] },
       },
     });
   });
