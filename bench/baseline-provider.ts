@@ -9,7 +9,10 @@ import { Client } from "@microsoft/microsoft-graph-client";
 import { z } from "zod";
 
 const inputsSchema = z.strictObject({
-  siteRestoreArtifacts: z.array(z.strictObject({ restorePointId: z.string().min(1) })).min(1).max(1000),
+  siteRestoreArtifacts: z
+    .array(z.strictObject({ restorePointId: z.string().min(1) }))
+    .min(1)
+    .max(1000),
   destinationType: z.enum(["new", "inPlace"]).default("new"),
   activate: z.boolean().default(false),
 });
@@ -31,7 +34,10 @@ const baselineProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
     const parsed = inputsSchema.parse(inputs);
     const session = await graph.api(SESSIONS).post({
-      siteRestoreArtifacts: parsed.siteRestoreArtifacts.map((a) => ({ restorePoint: { id: a.restorePointId }, destinationType: parsed.destinationType })),
+      siteRestoreArtifacts: parsed.siteRestoreArtifacts.map((a) => ({
+        restorePoint: { id: a.restorePointId },
+        destinationType: parsed.destinationType,
+      })),
     });
     return { id: session.id, outs: { ...parsed, status: session.status } };
   },

@@ -39,7 +39,10 @@ async function createDraft(graph: GraphClient, restorePointIds: string[]): Promi
   const specs: ArtifactSpec[] = restorePointIds.map((restorePointId) => ({ restorePointId, destinationType: "new" }));
   const session = await graph.createSession(specs.slice(0, MAX_DELTA_ITEMS_PER_PATCH));
   for (let i = MAX_DELTA_ITEMS_PER_PATCH; i < specs.length; i += MAX_DELTA_ITEMS_PER_PATCH) {
-    await graph.patchArtifacts(session.id, specs.slice(i, i + MAX_DELTA_ITEMS_PER_PATCH).map((add) => ({ add })));
+    await graph.patchArtifacts(
+      session.id,
+      specs.slice(i, i + MAX_DELTA_ITEMS_PER_PATCH).map((add) => ({ add })),
+    );
   }
   return session.id;
 }
@@ -86,10 +89,12 @@ async function readJob(): Promise<ClientFleetJob> {
   return JSON.parse(Buffer.concat(chunks).toString("utf8")) as ClientFleetJob;
 }
 
-readJob().then(runFleet).then(
-  (outcome) => process.stdout.write(JSON.stringify(outcome) + "\n"),
-  (error: unknown) => {
-    process.stderr.write(`client fleet failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+readJob()
+  .then(runFleet)
+  .then(
+    (outcome) => process.stdout.write(JSON.stringify(outcome) + "\n"),
+    (error: unknown) => {
+      process.stderr.write(`client fleet failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );

@@ -78,7 +78,12 @@ export async function measureColdStart(emulator: Emulator, runs: number): Promis
     env: hostEnv(emulator),
     config: emulatorConfig(emulator),
     urn: urnFor("cold"),
-    inputs: { __provider: await serializedProviderText(), siteRestoreArtifacts: [{ restorePointId }], destinationType: "new", activate: false },
+    inputs: {
+      __provider: await serializedProviderText(),
+      siteRestoreArtifacts: [{ restorePointId }],
+      destinationType: "new",
+      activate: false,
+    },
   };
   const noop = {
     cwd: programDir,
@@ -96,7 +101,9 @@ export async function measureColdStart(emulator: Emulator, runs: number): Promis
     providerMs.push(await timeFirstCreate(provider));
     noopMs.push(await timeFirstCreate(noop));
   }
-  const requireMs = Object.fromEntries(Object.entries(STARTUP_MODULES).map(([name, specifier]) => [name, round(timeRequire(specifier), 1)]));
+  const requireMs = Object.fromEntries(
+    Object.entries(STARTUP_MODULES).map(([name, specifier]) => [name, round(timeRequire(specifier), 1)]),
+  );
   return {
     runs,
     providerMs: round(median(providerMs), 1),
@@ -109,7 +116,10 @@ export async function measureColdStart(emulator: Emulator, runs: number): Promis
 
 /** Which packages (and how many of their files) requiring the engine loads, in a fresh process. */
 function packagesLoadedByEngine(): Record<string, number> {
-  const child = spawnSync(process.execPath, ["-e", LOADED_SCRIPT, STARTUP_MODULES["pulumi-m365-backup/engine"]], { cwd: ROOT, encoding: "utf8" });
+  const child = spawnSync(process.execPath, ["-e", LOADED_SCRIPT, STARTUP_MODULES["pulumi-m365-backup/engine"]], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   if (child.status !== 0) throw new Error(`requiring the engine failed: ${child.stderr.trim()}`);
   return JSON.parse(child.stdout) as Record<string, number>;
 }

@@ -78,7 +78,14 @@ function resetEmulator(emulator: Emulator, load: FleetLoad): void {
 }
 
 /** `servedPerCommand`: requests served in each stretch that may start with a full bucket. */
-function figures(emulator: Emulator, load: FleetLoad, wallSeconds: number, commandSeconds: number, failed: number, servedPerCommand: number[]): FleetResult {
+function figures(
+  emulator: Emulator,
+  load: FleetLoad,
+  wallSeconds: number,
+  commandSeconds: number,
+  failed: number,
+  servedPerCommand: number[],
+): FleetResult {
   const requests = tally(emulator.journal.entries());
   const lowerBoundSeconds = requests.served / load.requestsPerSecond;
   const burst = load.requestsPerSecond;
@@ -119,7 +126,6 @@ class CommandClock {
 
 /** Runs up, refresh and destroy of the fleet through the engine harness and the provider host. */
 export async function runHostFleet(emulator: Emulator, load: FleetLoad): Promise<HostFleetResult> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SharePointRestoreSession } = require(path.join(ROOT, "dist", "provider")) as typeof import("../provider");
   const sites = sessionSites(emulator, load);
   const statePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "m365-bench-fleet-")), "state.json");
@@ -163,11 +169,19 @@ export async function runHostFleet(emulator: Emulator, load: FleetLoad): Promise
     if (command === "up") stateBytes = stateBytesPerResource((JSON.parse(fs.readFileSync(statePath, "utf8")) as StackState).resources);
   }
   const commandSeconds = (performance.now() - started) / 1000;
-  return { ...figures(emulator, load, wallSeconds, commandSeconds, failed, servedPerCommand), stateBytesPerResource: stateBytes, peakRssMb: round(memory.stop(), 1) };
+  return {
+    ...figures(emulator, load, wallSeconds, commandSeconds, failed, servedPerCommand),
+    stateBytesPerResource: stateBytes,
+    peakRssMb: round(memory.stop(), 1),
+  };
 }
 
 /** The same load at the Graph-client level, with a given retry policy, in a child process. */
-export async function runClientFleet(emulator: Emulator, load: FleetLoad, retry: Partial<RetryPolicy>): Promise<FleetResult & { failures: string[] }> {
+export async function runClientFleet(
+  emulator: Emulator,
+  load: FleetLoad,
+  retry: Partial<RetryPolicy>,
+): Promise<FleetResult & { failures: string[] }> {
   resetEmulator(emulator, load);
   const job: ClientFleetJob = {
     graphEndpoint: emulator.url,
@@ -187,11 +201,15 @@ export async function runClientFleet(emulator: Emulator, load: FleetLoad, retry:
 
 /** Hands the job over stdin (a thousand restore point ids are too long for an argument). */
 function runChild(emulator: Emulator, job: ClientFleetJob): Promise<ClientFleetOutcome> {
-  const child = spawn(process.execPath, ["-r", path.join(ROOT, "tests", "support", "ts-register.js"), path.join(__dirname, "client-fleet.ts")], {
-    cwd: ROOT,
-    env: hostEnv(emulator),
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["-r", path.join(ROOT, "tests", "support", "ts-register.js"), path.join(__dirname, "client-fleet.ts")],
+    {
+      cwd: ROOT,
+      env: hostEnv(emulator),
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   child.stdin.end(JSON.stringify(job));
   let stdout = "";
   let stderr = "";

@@ -45,7 +45,9 @@ export function baselineFootprint(): BaselineFootprint {
   try {
     return JSON.parse(child.stdout) as BaselineFootprint;
   } catch {
-    return { error: `the serializer child exited with ${child.status ?? child.signal}: ${child.stderr.trim().split("\n").slice(-3).join(" ")}` };
+    return {
+      error: `the serializer child exited with ${child.status ?? child.signal}: ${child.stderr.trim().split("\n").slice(-3).join(" ")}`,
+    };
   }
 }
 

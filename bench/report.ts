@@ -54,8 +54,18 @@ export function judge(results: Omit<BenchResults, "goals">): Goal[] {
   const counts = Object.keys(results.minimumRequestsPerOperation) as (keyof RequestCounts)[];
   const overMinimum = counts.filter((op) => results.requestsPerOperation[op] > results.minimumRequestsPerOperation[op]);
   return [
-    { name: "provider size", goal: `<= ${PROVIDER_BYTES_GOAL} bytes`, actual: `${results.providerBytes} bytes`, met: results.providerBytes <= PROVIDER_BYTES_GOAL },
-    { name: "cold start ratio", goal: `<= ${COLD_START_RATIO_GOAL}`, actual: String(results.coldStartRatio), met: results.coldStartRatio <= COLD_START_RATIO_GOAL },
+    {
+      name: "provider size",
+      goal: `<= ${PROVIDER_BYTES_GOAL} bytes`,
+      actual: `${results.providerBytes} bytes`,
+      met: results.providerBytes <= PROVIDER_BYTES_GOAL,
+    },
+    {
+      name: "cold start ratio",
+      goal: `<= ${COLD_START_RATIO_GOAL}`,
+      actual: String(results.coldStartRatio),
+      met: results.coldStartRatio <= COLD_START_RATIO_GOAL,
+    },
     {
       name: "requests per operation",
       goal: "equal to the API minimum",
@@ -69,7 +79,12 @@ export function judge(results: Omit<BenchResults, "goals">): Goal[] {
       met: results.failedOperations.length === 0,
     },
     ...(["fleet", "bulkSites"] as const).flatMap((key) => [
-      { name: `${key} ratio`, goal: `<= ${FLEET_RATIO_GOAL}`, actual: String(results[key].ratio), met: results[key].ratio <= FLEET_RATIO_GOAL },
+      {
+        name: `${key} ratio`,
+        goal: `<= ${FLEET_RATIO_GOAL}`,
+        actual: String(results[key].ratio),
+        met: results[key].ratio <= FLEET_RATIO_GOAL,
+      },
       { name: `${key} operations failed`, goal: "0", actual: String(results[key].failed), met: results[key].failed === 0 },
     ]),
   ];
@@ -90,7 +105,10 @@ function fleetRow(label: string, r: FleetResult): string {
 function baselineText(baseline: BaselineFootprint): string {
   if ("providerBytes" in baseline) return `${baseline.providerBytes} bytes`;
   // The serializer's message spans lines; from "could not be serialized" to the function's code is the reason.
-  const lines = baseline.error.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = baseline.error
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const from = lines.findIndex((l) => l.includes("could not be serialized"));
   const to = lines.findIndex((l) => l.startsWith("Function code:"));
   const reason = from < 0 ? (lines[0] ?? "") : lines.slice(from, to > from ? to : undefined).join(" ");
@@ -130,7 +148,9 @@ export function renderMarkdown(r: BenchResults): string {
     `| same host, no-op provider | ${r.coldStart.noopMs} ms |`,
     `| ratio | ${r.coldStartRatio} |`,
     `| what requiring the engine loads (files per package) | ${loadedText(r.coldStart.loadedByEngine)} |`,
-    `| require time of each, alone in a fresh process | ${Object.entries(r.coldStart.requireMs).map(([name, ms]) => `${name} ${ms} ms`).join(", ")} |`,
+    `| require time of each, alone in a fresh process | ${Object.entries(r.coldStart.requireMs)
+      .map(([name, ms]) => `${name} ${ms} ms`)
+      .join(", ")} |`,
     `| host peak RSS across the fleet runs | ${r.peakRssMb} MB |`,
     "",
     "## Graph requests per operation",

@@ -52,16 +52,26 @@ export async function countRequests(emulator: Emulator): Promise<RequestCountRes
     const providerText = await serializedProviderText();
     const inputsFor = (restorePointId: string, activate: boolean) =>
       host
-        .check(urnFor("counted"), {}, { __provider: providerText, siteRestoreArtifacts: [{ restorePointId }], destinationType: "new", activate })
+        .check(
+          urnFor("counted"),
+          {},
+          { __provider: providerText, siteRestoreArtifacts: [{ restorePointId }], destinationType: "new", activate },
+        )
         .then((checked) => checked.inputs);
 
     const draftInputs = await inputsFor(draftPoint, false);
     const activatedInputs = await inputsFor(activatedPoint, true);
     const urn = urnFor("counted");
     const failed: RequestCountResult["failed"] = [];
-    const counted = async (name: keyof RequestCounts, operation: () => Promise<unknown>, count = () => tally(emulator.journal.entries()).served) => {
+    const counted = async (
+      name: keyof RequestCounts,
+      operation: () => Promise<unknown>,
+      count = () => tally(emulator.journal.entries()).served,
+    ) => {
       emulator.journal.clear();
-      await operation().catch((error: unknown) => failed.push({ operation: name, error: error instanceof Error ? error.message : String(error) }));
+      await operation().catch((error: unknown) =>
+        failed.push({ operation: name, error: error instanceof Error ? error.message : String(error) }),
+      );
       return count();
     };
 
@@ -75,7 +85,11 @@ export async function countRequests(emulator: Emulator): Promise<RequestCountRes
       noopUp: 0,
     };
     const stack = oneSessionStack(emulator, programDir, stackPoint);
-    counts.noopUp = await counted("noopUp", () => upTwice(emulator, stack), () => tally(emulator.journal.entries()).writes);
+    counts.noopUp = await counted(
+      "noopUp",
+      () => upTwice(emulator, stack),
+      () => tally(emulator.journal.entries()).writes,
+    );
     await stack.destroy().catch((error: unknown) => failed.push({ operation: "noopUp", error: `destroy after it: ${String(error)}` }));
     return { counts, failed };
   } finally {
@@ -86,7 +100,7 @@ export async function countRequests(emulator: Emulator): Promise<RequestCountRes
 /** A stack of one draft session. */
 function oneSessionStack(emulator: Emulator, programDir: string, restorePointId: string) {
   // The program side from dist, the same code the host's `__provider` loads.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const { SharePointRestoreSession } = require(path.join(ROOT, "dist", "provider")) as typeof import("../provider");
   return engineHarness({
     projectName: "bench",

@@ -79,7 +79,12 @@ async function main(): Promise<void> {
     mode,
     command: mode === "quick" ? "npm run bench -- --quick" : "npm run bench",
     generatedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model.trim() ?? "unknown", node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+    },
     load: { parallel: PARALLEL, requestsPerSecond: REQUESTS_PER_SECOND, latencyMs: LATENCY_MS },
     providerBytes: bytes,
     baseline,
@@ -111,7 +116,9 @@ async function main(): Promise<void> {
 }
 
 /** The fleet figures proper; state size and memory are reported at the top level. */
-function withoutHostExtras<T extends { stateBytesPerResource: number; peakRssMb: number }>(result: T): Omit<T, "stateBytesPerResource" | "peakRssMb"> {
+function withoutHostExtras<T extends { stateBytesPerResource: number; peakRssMb: number }>(
+  result: T,
+): Omit<T, "stateBytesPerResource" | "peakRssMb"> {
   const { stateBytesPerResource: _state, peakRssMb: _rss, ...figures } = result;
   return figures;
 }

@@ -111,10 +111,7 @@ function saveState(statePath: string, state: StackState): void {
 }
 
 /** Starts a host for one command (the engine starts the plugin per deployment) and always stops it. */
-async function withHost(
-  options: StackOptions,
-  step: (host: Host, state: StackState) => Promise<StepResult>,
-): Promise<StepResult> {
+async function withHost(options: StackOptions, step: (host: Host, state: StackState) => Promise<StepResult>): Promise<StepResult> {
   const host = await startHost({ cwd: options.workDir, env: options.env });
   options.onHostStarted?.(host);
   try {
@@ -400,9 +397,9 @@ async function refresh(options: StackOptions, host: Host, state: StackState): Pr
   try {
     await forEachResource(options, [...state.resources], async (resource) => {
       options.onEvent?.({ urn: resource.urn, op: "read", status: "started" });
-      const read = await host
-        .read(resource.id, resource.urn, resource.outputs, resource.inputs)
-        .catch((e: unknown) => { throw stepError(resource.urn, "read", e); });
+      const read = await host.read(resource.id, resource.urn, resource.outputs, resource.inputs).catch((e: unknown) => {
+        throw stepError(resource.urn, "read", e);
+      });
       if (read.id === "") {
         state.resources = state.resources.filter((r) => r !== resource);
         changes.delete++;
@@ -427,12 +424,15 @@ async function destroy(options: StackOptions, host: Host, state: StackState): Pr
   try {
     await forEachResource(options, [...state.resources].reverse(), async (resource) => {
       options.onEvent?.({ urn: resource.urn, op: "delete", status: "started" });
-      await host
-        .delete(resource.id, resource.urn, resource.outputs, resource.inputs)
-        .catch((e: unknown) => {
-          options.onEvent?.({ urn: resource.urn, op: "delete", status: "failed", detail: e instanceof HostCallError ? e.details : String(e) });
-          throw stepError(resource.urn, "delete", e);
+      await host.delete(resource.id, resource.urn, resource.outputs, resource.inputs).catch((e: unknown) => {
+        options.onEvent?.({
+          urn: resource.urn,
+          op: "delete",
+          status: "failed",
+          detail: e instanceof HostCallError ? e.details : String(e),
         });
+        throw stepError(resource.urn, "delete", e);
+      });
       state.resources = state.resources.filter((r) => r !== resource);
       changes.delete++;
       options.onEvent?.({ urn: resource.urn, op: "delete", status: "done" });
@@ -448,7 +448,11 @@ async function destroy(options: StackOptions, host: Host, state: StackState): Pr
  * Runs `step` for each resource in order, `parallel` at a time. After the first failure no further
  * step starts; the ones already running finish (so the state stays true) before that failure is thrown.
  */
-async function forEachResource(options: StackOptions, resources: StateResource[], step: (resource: StateResource) => Promise<void>): Promise<void> {
+async function forEachResource(
+  options: StackOptions,
+  resources: StateResource[],
+  step: (resource: StateResource) => Promise<void>,
+): Promise<void> {
   const limit = pLimit(options.parallel ?? 1);
   let failure: { error: unknown } | undefined;
   await Promise.all(

@@ -99,12 +99,33 @@ export interface DiffResult {
 export interface Host {
   /** Sends the whole stack config, keys fully qualified; values listed in `secretKeys` go as secrets. */
   configure(config: Record<string, string>, options?: { secretKeys?: string[] }): Promise<void>;
-  check(urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }>;
-  diff(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>, oldInputs?: Record<string, unknown>): Promise<DiffResult>;
+  check(
+    urn: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }>;
+  diff(
+    id: string,
+    urn: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    oldInputs?: Record<string, unknown>,
+  ): Promise<DiffResult>;
   create(urn: string, properties: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
   /** `id` is "" when the provider says the object is gone. */
-  read(id: string, urn: string, properties: Record<string, unknown>, inputs?: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown>; inputs?: Record<string, unknown> }>;
-  update(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>, oldInputs?: Record<string, unknown>): Promise<{ properties: Record<string, unknown> }>;
+  read(
+    id: string,
+    urn: string,
+    properties: Record<string, unknown>,
+    inputs?: Record<string, unknown>,
+  ): Promise<{ id: string; properties: Record<string, unknown>; inputs?: Record<string, unknown> }>;
+  update(
+    id: string,
+    urn: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    oldInputs?: Record<string, unknown>,
+  ): Promise<{ properties: Record<string, unknown> }>;
   delete(id: string, urn: string, properties: Record<string, unknown>, oldInputs?: Record<string, unknown>): Promise<void>;
   /** Everything the host wrote after its port line, stdout and stderr interleaved. */
   stderr(): string;
@@ -217,7 +238,10 @@ class HostConnection implements Host {
     };
     if (res.getHasdetaileddiff()) {
       result.detailedDiff = Object.fromEntries(
-        res.getDetaileddiffMap().toArray().map(([path, d]) => [path, { kind: propertyDiffKind(d.getKind()), inputDiff: d.getInputdiff() }]),
+        res
+          .getDetaileddiffMap()
+          .toArray()
+          .map(([path, d]) => [path, { kind: propertyDiffKind(d.getKind()), inputDiff: d.getInputdiff() }]),
       );
     }
     return result;
@@ -299,9 +323,7 @@ class HostConnection implements Host {
   /** Engine unmarshalling: outputs whose input was secret stay secret when secrets were stripped on the way in. */
   private annotate(outputs: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
     if (this.acceptsSecrets) return outputs;
-    return Object.fromEntries(
-      Object.entries(outputs).map(([k, v]) => [k, isSecret(inputs[k]) && !isSecret(v) ? secret(v) : v]),
-    );
+    return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, isSecret(inputs[k]) && !isSecret(v) ? secret(v) : v]));
   }
 
   private call<Res>(method: string, urn: string, send: (callback: Callback<Res>) => unknown): Promise<Res> {

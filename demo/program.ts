@@ -19,7 +19,10 @@ export function drill(): Record<string, pulumi.Output<unknown>> {
     destinationType: "new",
     activate: true,
     // The emulator's clock runs fast, so short waits and polls suit the demo.
-    waitForCompletion: { timeoutMinutes: config.getNumber("timeoutMinutes") ?? 10, pollIntervalSeconds: config.getNumber("pollIntervalSeconds") ?? 1 },
+    waitForCompletion: {
+      timeoutMinutes: config.getNumber("timeoutMinutes") ?? 10,
+      pollIntervalSeconds: config.getNumber("pollIntervalSeconds") ?? 1,
+    },
     drillId: config.get("drillId") ?? "demo-drill-1",
   });
 
@@ -32,7 +35,12 @@ export function drill(): Record<string, pulumi.Output<unknown>> {
     completedDateTime: session.completedDateTime.apply((v) => v ?? null),
     restoreSessionArtifactCount: session.restoreSessionArtifactCount,
     restoredSites: session.siteRestoreArtifacts.apply((artifacts) =>
-      (artifacts ?? []).map((a) => ({ siteId: a.siteId, restorePointId: a.restorePointId, status: a.status, restoredSiteWebUrl: a.restoredSiteWebUrl })),
+      (artifacts ?? []).map((a) => ({
+        siteId: a.siteId,
+        restorePointId: a.restorePointId,
+        status: a.status,
+        restoredSiteWebUrl: a.restoredSiteWebUrl,
+      })),
     ),
     drillReport: session.drillReport.apply((report) => (report ? renderDrillReport(report, "markdown") : null)),
   };

@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     for (const step of ["up", "refresh", "up (no changes expected)", "destroy"] as Step[]) {
       console.log(`\n=== pulumi ${step} ===`);
       const { outputs, changed } = await run(step);
-      if (step === "up (no changes expected)" && changed !== 0) throw new Error(`the second up changed ${changed} resource(s); expected none`);
+      if (step === "up (no changes expected)" && changed !== 0)
+        throw new Error(`the second up changed ${changed} resource(s); expected none`);
       if (step !== "destroy") printOutputs(outputs);
     }
     console.log("\nDemo finished: the drill ran up, refresh, a no-op up and destroy.");
@@ -47,7 +48,10 @@ async function main(): Promise<void> {
 
 /** The emulator's three demo sites, plus where and how to reach Graph. */
 function demoConfig(emulator: Emulator): Record<string, string> {
-  const demoSites = emulator.tenant.sites().filter((s) => s.protectionUnitId).slice(0, 3);
+  const demoSites = emulator.tenant
+    .sites()
+    .filter((s) => s.protectionUnitId)
+    .slice(0, 3);
   console.log(`Emulator: ${emulator.url} (tenant ${emulator.tenantId})`);
   console.log(`Drill sites: ${demoSites.map((s) => s.siteWebUrl).join(", ")}`);
   return {
@@ -77,7 +81,8 @@ function harnessRunner(config: Record<string, string>): Runner {
     workDir: ROOT,
     onLog: (text) => process.stdout.write(text.replace(/^(?=.)/gm, "  host: ")),
     onEvent: (e) => {
-      if (e.status !== "started") console.log(`  ${e.urn.split("::").pop()}  ${e.op.padEnd(8)} ${e.status}${e.detail ? `  ${e.detail}` : ""}`);
+      if (e.status !== "started")
+        console.log(`  ${e.urn.split("::").pop()}  ${e.op.padEnd(8)} ${e.status}${e.detail ? `  ${e.detail}` : ""}`);
     },
   });
   const changedCount = (r: StepResult) => r.changes.create + r.changes.update + r.changes.replace + r.changes.delete;
@@ -106,7 +111,10 @@ async function cliRunner(config: Record<string, string>, emulator: Emulator, ver
     },
   );
   for (const [key, value] of Object.entries(config)) await stack.setConfig(key, { value, secret: key.endsWith("accessToken") });
-  const onEvent = (event: { resourcePreEvent?: { metadata: { urn: string; op: string } }; resOutputsEvent?: { metadata: { urn: string; op: string } } }) => {
+  const onEvent = (event: {
+    resourcePreEvent?: { metadata: { urn: string; op: string } };
+    resOutputsEvent?: { metadata: { urn: string; op: string } };
+  }) => {
     const done = event.resOutputsEvent?.metadata;
     if (done) console.log(`  ${done.urn.split("::").pop()}  ${done.op.padEnd(8)} done`);
   };
@@ -124,7 +132,9 @@ async function cliRunner(config: Record<string, string>, emulator: Emulator, ver
     }
     const result = await stack.up({ onEvent });
     const changes = result.summary.resourceChanges ?? {};
-    const changed = Object.entries(changes).filter(([op]) => op !== "same").reduce((n, [, c]) => n + (c ?? 0), 0);
+    const changed = Object.entries(changes)
+      .filter(([op]) => op !== "same")
+      .reduce((n, [, c]) => n + (c ?? 0), 0);
     return { outputs: await outputs(), changed };
   };
 }

@@ -53,12 +53,7 @@ const DEFAULT_LIFETIME_SECONDS = 3600;
 const ASSERTION_CLOCK_TOLERANCE_SECONDS = 300;
 
 type AadErrorCode =
-  | "invalid_request"
-  | "invalid_client"
-  | "invalid_grant"
-  | "unauthorized_client"
-  | "invalid_scope"
-  | "unsupported_grant_type";
+  "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "invalid_scope" | "unsupported_grant_type";
 
 /** A refusal from the token endpoint, carried to the one place that renders it. */
 class AadError {
@@ -127,7 +122,12 @@ export class Authority {
     const header = parseJsonPart(headerPart);
     const claims = parseJsonPart(payloadPart);
     if (!header || !claims || header.alg !== "RS256" || header.kid !== this.keyId) return undefined;
-    const signatureValid = verify("sha256", Buffer.from(`${headerPart}.${payloadPart}`), this.publicKey, Buffer.from(signaturePart, "base64url"));
+    const signatureValid = verify(
+      "sha256",
+      Buffer.from(`${headerPart}.${payloadPart}`),
+      this.publicKey,
+      Buffer.from(signaturePart, "base64url"),
+    );
     if (!signatureValid) return undefined;
     const now = Math.floor(Date.now() / 1000);
     if (typeof claims.exp !== "number" || claims.exp <= now) return undefined;
@@ -156,7 +156,8 @@ export class Authority {
     }
     if (request.method === "GET" && route === "discovery/v2.0/keys") return json(200, this.jwks());
     if (route === "oauth2/v2.0/token") {
-      if (request.method !== "POST") return json(405, { error: "invalid_request", error_description: "The token endpoint accepts POST only." });
+      if (request.method !== "POST")
+        return json(405, { error: "invalid_request", error_description: "The token endpoint accepts POST only." });
       return this.tokenEndpoint(request, tenant);
     }
     return undefined;
@@ -197,19 +198,32 @@ export class Authority {
     checkScope(form.get("scope"), new URL(this.baseUrl()).host);
     const app = this.apps.get(effectiveClientId.toLowerCase());
     if (!app) {
-      throw new AadError(400, "unauthorized_client", 700016,
-        `Application with identifier '${effectiveClientId}' was not found in the directory '${tenant}'.`);
+      throw new AadError(
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${effectiveClientId}' was not found in the directory '${tenant}'.`,
+      );
     }
     const secret = form.get("client_secret");
     if (secret !== null) {
       if (!app.clientSecret || !sameSecret(secret, app.clientSecret)) {
-        throw new AadError(401, "invalid_client", 7000215,
-          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
+        throw new AadError(
+          401,
+          "invalid_client",
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`,
+        );
       }
       return app;
     }
     if (assertion === null) {
-      throw new AadError(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+      throw new AadError(
+        401,
+        "invalid_client",
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      );
     }
     if (assertionType !== JWT_BEARER) {
       throw new AadError(400, "invalid_request", 7000219, `'client_assertion_type' must be '${JWT_BEARER}'.`);
@@ -225,7 +239,12 @@ export class Authority {
 
   private async verifyCertificateAssertion(app: AppRegistration, assertion: string): Promise<void> {
     if (!app.certificatePem) {
-      throw new AadError(401, "invalid_client", 700027, "Client assertion failed signature validation: no certificate is registered for the application.");
+      throw new AadError(
+        401,
+        "invalid_client",
+        700027,
+        "Client assertion failed signature validation: no certificate is registered for the application.",
+      );
     }
     const key = new X509Certificate(app.certificatePem).publicKey;
     try {
@@ -298,7 +317,10 @@ export class Authority {
   private errorResponse(request: Request, error: AadError): Response {
     const traceId = randomUUID();
     const correlationId = request.headers.get("client-request-id") ?? randomUUID();
-    const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+    const timestamp = new Date()
+      .toISOString()
+      .replace("T", " ")
+      .replace(/\.\d+Z$/, "Z");
     return json(error.status, {
       error: error.error,
       error_description: `AADSTS${error.aadsts}: ${error.description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
@@ -330,8 +352,12 @@ function checkScope(scope: string | null, emulatorHost: string): void {
     }
   };
   if (scopes.length !== 1 || !isGraphDefault(scopes[0])) {
-    throw new AadError(400, "invalid_scope", 1002012,
-      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI) of https://graph.microsoft.com.`);
+    throw new AadError(
+      400,
+      "invalid_scope",
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI) of https://graph.microsoft.com.`,
+    );
   }
 }
 
@@ -354,8 +380,12 @@ async function verifyFederatedAssertion(app: AppRegistration, assertion: string,
     }
   }
   if (candidates.length > 0) throw assertionFailure(lastFailure);
-  throw new AadError(400, "invalid_client", 70021,
-    `No matching federated identity record found for presented assertion issuer '${String(claims.iss)}' and subject '${String(claims.sub)}'.`);
+  throw new AadError(
+    400,
+    "invalid_client",
+    70021,
+    `No matching federated identity record found for presented assertion issuer '${String(claims.iss)}' and subject '${String(claims.sub)}'.`,
+  );
 }
 
 function decodeAssertion(assertion: string): Record<string, unknown> | undefined {
@@ -370,7 +400,8 @@ function decodeAssertion(assertion: string): Record<string, unknown> | undefined
 function assertionFailure(error: unknown): AadError {
   const code = typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : "";
   const claim = typeof error === "object" && error !== null && "claim" in error ? String((error as { claim: unknown }).claim) : "";
-  if (code === "ERR_JWT_EXPIRED") return new AadError(401, "invalid_client", 700024, "Client assertion is not within its valid time range.");
+  if (code === "ERR_JWT_EXPIRED")
+    return new AadError(401, "invalid_client", 700024, "Client assertion is not within its valid time range.");
   if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED" && claim === "aud") {
     return new AadError(401, "invalid_client", 700212, "Client assertion audience claim does not match the expected audience.");
   }

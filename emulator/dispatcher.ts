@@ -15,10 +15,7 @@ import { matchRoute, templateFor } from "./routes";
 import { RETENTION_MS } from "./seed";
 
 /** How the transport should finish a request. */
-export type DispatchResult =
-  | { kind: "response"; response: Response }
-  | { kind: "reset" }
-  | { kind: "hang" };
+export type DispatchResult = { kind: "response"; response: Response } | { kind: "reset" } | { kind: "hang" };
 
 /** Validates request bodies against the OpenAPI document of one Graph version. */
 export interface RequestValidator {
@@ -92,10 +89,15 @@ export class Dispatcher {
     if (fault?.reset === "before") return finish({ kind: "reset" }, "reset-before");
     if (fault?.status) return finish({ kind: "response", response: decorate(faultResponse(fault, errorContext), errorContext) }, "fault");
 
-    const rebuilt = new Request(url, { method: request.method, headers: request.headers, body: bodyText.length > 0 ? bodyText : undefined });
+    const rebuilt = new Request(url, {
+      method: request.method,
+      headers: request.headers,
+      body: bodyText.length > 0 ? bodyText : undefined,
+    });
     const response = versionMatch
       ? await this.graph(rebuilt, versionMatch[1]!.toLowerCase() === "beta" ? "beta" : "v1.0", graphPath, bodyText, caller, errorContext)
-      : ((await this.deps.authority.handle(rebuilt)) ?? errorResponse(new GraphHttpError(404, "NotFound", `No endpoint at '${url.pathname}'.`), errorContext));
+      : ((await this.deps.authority.handle(rebuilt)) ??
+        errorResponse(new GraphHttpError(404, "NotFound", `No endpoint at '${url.pathname}'.`), errorContext));
     const decorated = decorate(response, errorContext);
     if (fault?.reset === "after") return finish({ kind: "reset" }, "reset-after");
     if (fault?.malformed) return finish({ kind: "response", response: await malformed(decorated) }, "malformed");
@@ -113,8 +115,13 @@ export class Dispatcher {
     try {
       const match = matchRoute(request.method, graphPath);
       if (!match) {
-        if (templateFor(graphPath)) throw new GraphHttpError(405, "BadRequest", `The HTTP method '${request.method}' is not allowed on this resource.`);
-        throw new GraphHttpError(400, "BadRequest", `Resource not found for the segment '${graphPath.split("/").filter(Boolean).pop() ?? ""}'.`);
+        if (templateFor(graphPath))
+          throw new GraphHttpError(405, "BadRequest", `The HTTP method '${request.method}' is not allowed on this resource.`);
+        throw new GraphHttpError(
+          400,
+          "BadRequest",
+          `Resource not found for the segment '${graphPath.split("/").filter(Boolean).pop() ?? ""}'.`,
+        );
       }
       if (!caller) {
         throw new GraphHttpError(401, "InvalidAuthenticationToken", "Access token is empty, expired or not valid for this tenant.", {
@@ -122,7 +129,11 @@ export class Dispatcher {
         });
       }
       if (!match.route.roles.some((role) => caller.roles.includes(role))) {
-        throw new GraphHttpError(403, "Forbidden", `Authorization_RequestDenied: the application needs one of these roles: ${match.route.roles.join(", ")}.`);
+        throw new GraphHttpError(
+          403,
+          "Forbidden",
+          `Authorization_RequestDenied: the application needs one of these roles: ${match.route.roles.join(", ")}.`,
+        );
       }
       const body = parseBody(bodyText);
       if (body !== undefined) {
@@ -146,7 +157,10 @@ export class Dispatcher {
     } catch (error) {
       if (error instanceof GraphHttpError) return errorResponse(error, errorContext);
       // A bug in a handler must look like a Graph 500, and never leak request details.
-      return errorResponse(new GraphHttpError(500, "InternalServerError", `Unexpected emulator failure: ${(error as Error).message}`), errorContext);
+      return errorResponse(
+        new GraphHttpError(500, "InternalServerError", `Unexpected emulator failure: ${(error as Error).message}`),
+        errorContext,
+      );
     }
   }
 
@@ -166,7 +180,11 @@ function parseBody(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new GraphHttpError(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+    throw new GraphHttpError(
+      400,
+      "BadRequest",
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    );
   }
 }
 

@@ -22,7 +22,7 @@ export type { AppRegistration, FaultRule, JournalEntry, SeedSite };
 /** A stored session as `tenant.sessions()` shows it: the raw record plus its status at the current virtual time. */
 export type StoredSession = StoredSessionRecord & { status: SessionProgress["status"] };
 export type { JournalOutcome } from "./journal";
-export type { SessionProgress } from "./progress";
+export type { ArtifactProgress, SessionProgress } from "./progress";
 export type { StoredSession as StoredSessionRecord } from "./store";
 export type { StoredArtifact, StoredBulkRequest, AppIdentity } from "./store";
 export { ALL_BACKUP_ROLES };
@@ -136,7 +136,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const tenant: TenantState = { seed, store, clock, baseUrl: () => url };
   // A persisted signing key keeps tokens from an earlier run valid (demo: up, refresh, destroy).
   const signingKeyPem = persisted?.signingKeyPem ?? (options.statePath ? newSigningKeyPem() : undefined);
-  const authority = new Authority({ tenantId: DEMO_TENANT_ID, baseUrl: () => url, signingKey: signingKeyPem ? createPrivateKey(signingKeyPem) : undefined });
+  const authority = new Authority({
+    tenantId: DEMO_TENANT_ID,
+    baseUrl: () => url,
+    signingKey: signingKeyPem ? createPrivateKey(signingKeyPem) : undefined,
+  });
   authority.register({ ...DEMO_APP, roles: ALL_BACKUP_ROLES });
 
   const save = () => {
@@ -166,7 +170,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   // With a state file the generated certificate is kept beside it, so NODE_EXTRA_CA_CERTS stays valid between runs.
   const material = await loadTlsMaterial(options.tls, options.statePath ? `${options.statePath}.tls` : undefined);
-  const server = await listen({ host, port: options.port ?? 0, cert: material.cert, key: material.key, dispatcher, baseUrl: (port) => `https://${hostForUrl(host)}:${port}` });
+  const server = await listen({
+    host,
+    port: options.port ?? 0,
+    cert: material.cert,
+    key: material.key,
+    dispatcher,
+    baseUrl: (port) => `https://${hostForUrl(host)}:${port}`,
+  });
   url = `https://${hostForUrl(host)}:${server.port}`;
   save();
 
@@ -191,7 +202,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     journal: { entries: () => journal.entries(), clear: () => journal.clear() },
     apps: { register: (app) => authority.register(app) },
     tenant: {
-      sites: () => seed.sites.map(({ siteId, siteWebUrl, siteName, protectionUnitId }) => ({ siteId, siteWebUrl, siteName, protectionUnitId })),
+      sites: () =>
+        seed.sites.map(({ siteId, siteWebUrl, siteName, protectionUnitId }) => ({ siteId, siteWebUrl, siteName, protectionUnitId })),
       latestRestorePointId: (siteId) => {
         const site = seed.siteByIdOrUrl(siteId);
         const point = site && seed.latestRestorePoint(site, clock.nowMs());

@@ -26,7 +26,6 @@ export interface SpecValidator {
 type Version = "v1.0" | "beta";
 type JsonObject = { [key: string]: unknown };
 
-const HTTP_METHODS = ["get", "post", "patch", "put", "delete"];
 const SESSION_ITEM = "/solutions/backupRestore/sharePointRestoreSessions/{sharePointRestoreSession-id}";
 
 /** Documented paths missing from the trimmed spec, served with the shapes of a spec path. */
@@ -93,7 +92,9 @@ export function createSpecValidator(version: Version): SpecValidator {
 }
 
 function buildValidator(version: Version): SpecValidator {
-  const document = parse(readFileSync(join(findPackageRoot(), "graph-spec", `BackupRestore.${version}.sharepoint-restore.yml`), "utf8")) as JsonObject;
+  const document = parse(
+    readFileSync(join(findPackageRoot(), "graph-spec", `BackupRestore.${version}.sharepoint-restore.yml`), "utf8"),
+  ) as JsonObject;
   const paths = document.paths as Record<string, JsonObject>;
   const requests = new CompiledDocument(document, version, "request");
   const responses = new CompiledDocument(document, version, "response");
@@ -104,7 +105,8 @@ function buildValidator(version: Version): SpecValidator {
     const operation = template === undefined ? undefined : (paths[template][method.toLowerCase()] as JsonObject | undefined);
     return template === undefined || operation === undefined ? undefined : { template, operation };
   };
-  const unknownOperation = (method: string, path: string) => `no operation ${method.toUpperCase()} ${path} in the ${version} OpenAPI document`;
+  const unknownOperation = (method: string, path: string) =>
+    `no operation ${method.toUpperCase()} ${path} in the ${version} OpenAPI document`;
 
   return {
     validateRequest(method, path, body) {
@@ -127,7 +129,9 @@ function buildValidator(version: Version): SpecValidator {
     validateResponse(method, path, status, body) {
       const found = findOperation(method, path);
       if (!found) {
-        return status >= 400 ? unique(responses.validate(pointer("components", "responses", "error", "content", "application/json", "schema"), body)) : [unknownOperation(method, path)];
+        return status >= 400
+          ? unique(responses.validate(pointer("components", "responses", "error", "content", "application/json", "schema"), body))
+          : [unknownOperation(method, path)];
       }
       const responseMap = found.operation.responses as Record<string, JsonObject>;
       const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responseMap);
@@ -136,7 +140,8 @@ function buildValidator(version: Version): SpecValidator {
       const reference = responseMap[key].$ref;
       if (typeof reference === "string") responsePointer = reference.slice(1);
       const content = responses.at(responsePointer).content as Record<string, unknown> | undefined;
-      if (!content) return isAbsent(body) ? [] : [`(response): ${status} response of ${method.toUpperCase()} ${found.template} has no content`];
+      if (!content)
+        return isAbsent(body) ? [] : [`(response): ${status} response of ${method.toUpperCase()} ${found.template} has no content`];
       if ("text/plain" in content) return !isAbsent(body) && Number.isInteger(Number(body)) ? [] : ["(response): must be an integer count"];
       const schemaPointer = `${responsePointer}/content/${escapePointer("application/json")}/schema`;
       if (status < 300 && `${method.toUpperCase()} ${found.template}` === `PATCH ${SESSION_ITEM}`) {
@@ -154,7 +159,11 @@ class CompiledDocument {
   private readonly translated: JsonObject;
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(document: JsonObject, version: Version, private readonly purpose: "request" | "response") {
+  constructor(
+    document: JsonObject,
+    version: Version,
+    private readonly purpose: "request" | "response",
+  ) {
     this.id = `https://graph-spec.local/${version}/${purpose}.json`;
     this.translated = translate({ paths: document.paths, components: document.components }, purpose) as JsonObject;
     this.ajv = new Ajv({ strict: false, allErrors: true });
@@ -233,7 +242,10 @@ class CompiledDocument {
     const { properties } = this.resolve(this.at(schemaPointer));
     const deltas = Object.keys(properties)
       .filter((name) => this.itemsOf(properties[name]) !== undefined)
-      .map((name) => [`${name}@delta`, { type: "array", items: { $ref: `${this.id}#${encodePointer(this.collectionItemsPointer(schemaPointer, name))}` } }]);
+      .map((name) => [
+        `${name}@delta`,
+        { type: "array", items: { $ref: `${this.id}#${encodePointer(this.collectionItemsPointer(schemaPointer, name))}` } },
+      ]);
     return { allOf: [{ $ref: `${this.id}#${encodePointer(schemaPointer)}` }, { properties: Object.fromEntries(deltas) }] };
   }
 
@@ -285,7 +297,10 @@ function translate(node: unknown, purpose: "request" | "response"): unknown {
       result[key] = true;
     } else if (key === "properties" && isPlainObject(child) && purpose === "response") {
       result[key] = Object.fromEntries(
-        Object.entries(child).map(([name, property]) => [name, isBareRef(property) ? { anyOf: [property, { type: "null" }] } : translate(property, purpose)]),
+        Object.entries(child).map(([name, property]) => [
+          name,
+          isBareRef(property) ? { anyOf: [property, { type: "null" }] } : translate(property, purpose),
+        ]),
       );
     } else {
       result[key] = translate(child, purpose);
@@ -309,7 +324,8 @@ function checkWritable(
   problems: string[],
 ): void {
   if (rule.kind === "value") {
-    if (rule.type === "string" && body !== undefined && body !== null && typeof body !== "string") problems.push(`${path || "(body)"}: must be string`);
+    if (rule.type === "string" && body !== undefined && body !== null && typeof body !== "string")
+      problems.push(`${path || "(body)"}: must be string`);
     return;
   }
   if (rule.kind === "array" || rule.kind === "delta") {

@@ -40,21 +40,49 @@ export const ROUTES: Route[] = [
   { method: "PATCH", template: `${RS}/{id}`, roles: WRITE, handler: patchSession },
   { method: "DELETE", template: `${SP}/{id}`, roles: WRITE, handler: deleteSession },
   { method: "DELETE", template: `${RS}/{id}`, roles: WRITE, handler: deleteSession },
-  { method: "POST", template: `${RS}/{id}/activate`, roles: WRITE, specTemplate: `${RS}/{id}/microsoft.graph.activate`, handler: activateSession },
+  {
+    method: "POST",
+    template: `${RS}/{id}/activate`,
+    roles: WRITE,
+    specTemplate: `${RS}/{id}/microsoft.graph.activate`,
+    handler: activateSession,
+  },
   { method: "POST", template: `${RS}/{id}/microsoft.graph.activate`, roles: WRITE, handler: activateSession },
   { method: "GET", template: `${SP}/{id}/siteRestoreArtifacts`, roles: READ, handler: listArtifacts },
   { method: "POST", template: `${SP}/{id}/siteRestoreArtifactsBulkAdditionRequests`, roles: WRITE, handler: createBulkRequest },
   { method: "GET", template: `${SP}/{id}/siteRestoreArtifactsBulkAdditionRequests`, roles: READ, handler: listBulkRequests },
   { method: "GET", template: `${SP}/{id}/siteRestoreArtifactsBulkAdditionRequests/{requestId}`, roles: READ, handler: getBulkRequest },
-  { method: "POST", template: `${ROOT}/restorePoints/search`, roles: SEARCH, specTemplate: `${ROOT}/restorePoints/microsoft.graph.search`, handler: searchRestorePoints },
+  {
+    method: "POST",
+    template: `${ROOT}/restorePoints/search`,
+    roles: SEARCH,
+    specTemplate: `${ROOT}/restorePoints/microsoft.graph.search`,
+    handler: searchRestorePoints,
+  },
   { method: "POST", template: `${ROOT}/restorePoints/microsoft.graph.search`, roles: SEARCH, handler: searchRestorePoints },
   { method: "GET", template: `${ROOT}/siteProtectionUnits`, roles: CONFIG, handler: listProtectionUnits },
   { method: "GET", template: `${ROOT}/siteProtectionUnits/{unitId}`, roles: CONFIG, handler: getProtectionUnit },
-  { method: "GET", template: `${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit`, roles: CONFIG, specTemplate: `${ROOT}/siteProtectionUnits`, handler: listProtectionUnits },
+  {
+    method: "GET",
+    template: `${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit`,
+    roles: CONFIG,
+    specTemplate: `${ROOT}/siteProtectionUnits`,
+    handler: listProtectionUnits,
+  },
   { method: "GET", template: `${ROOT}/sharePointProtectionPolicies`, roles: CONFIG, handler: listPolicies },
   { method: "GET", template: `${ROOT}/sharePointProtectionPolicies/{policyId}`, roles: CONFIG, handler: getPolicy },
-  { method: "GET", template: `${ROOT}/sharePointProtectionPolicies/{policyId}/siteProtectionUnits`, roles: CONFIG, handler: listPolicyUnits },
-  { method: "GET", template: `${ROOT}/sharePointProtectionPolicies/{policyId}/siteProtectionUnits/{unitId}`, roles: CONFIG, handler: getProtectionUnit },
+  {
+    method: "GET",
+    template: `${ROOT}/sharePointProtectionPolicies/{policyId}/siteProtectionUnits`,
+    roles: CONFIG,
+    handler: listPolicyUnits,
+  },
+  {
+    method: "GET",
+    template: `${ROOT}/sharePointProtectionPolicies/{policyId}/siteProtectionUnits/{unitId}`,
+    roles: CONFIG,
+    handler: getProtectionUnit,
+  },
 ];
 
 /** A matched route with its path parameters. */
@@ -83,7 +111,10 @@ export function templateFor(path: string): string | undefined {
 }
 
 function splitPath(path: string): string[] {
-  return path.split("/").filter((s) => s.length > 0).map((s) => decodeURIComponent(s));
+  return path
+    .split("/")
+    .filter((s) => s.length > 0)
+    .map((s) => decodeURIComponent(s));
 }
 
 function matchTemplate(template: string, segments: string[]): Record<string, string> | undefined {

@@ -45,7 +45,20 @@ export const FAST_WINDOW_MS = 14 * DAY;
 /** Retention of every restore point. */
 export const RETENTION_MS = 365 * DAY;
 
-const NAMED_SITES = ["finance", "hr", "legal", "marketing", "engineering", "sales", "operations", "it", "research", "support", "executive", "projects"];
+const NAMED_SITES = [
+  "finance",
+  "hr",
+  "legal",
+  "marketing",
+  "engineering",
+  "sales",
+  "operations",
+  "it",
+  "research",
+  "support",
+  "executive",
+  "projects",
+];
 const HOST = "contoso.sharepoint.com";
 
 /** The whole seeded tenant. */
@@ -55,7 +68,10 @@ export class SeedTenant {
   private readonly byUnitId = new Map<string, TenantSite>();
   private readonly byUnitGuid = new Map<string, TenantSite>();
 
-  constructor(readonly tenantId: string, siteCount: number) {
+  constructor(
+    readonly tenantId: string,
+    siteCount: number,
+  ) {
     this.policy = {
       id: deterministicGuid(`${tenantId}/policy`),
       displayName: "SharePoint sites protection policy",

@@ -12,7 +12,14 @@ export interface RunningServer {
 }
 
 /** Listens on `host:port` with the given certificate and serves every request through `dispatcher`. */
-export async function listen(options: { host: string; port: number; cert: string; key: string; dispatcher: Dispatcher; baseUrl: (port: number) => string }): Promise<RunningServer> {
+export async function listen(options: {
+  host: string;
+  port: number;
+  cert: string;
+  key: string;
+  dispatcher: Dispatcher;
+  baseUrl: (port: number) => string;
+}): Promise<RunningServer> {
   const sockets = new Set<Socket>();
   let port = 0;
   const server = https.createServer({ cert: options.cert, key: options.key }, (req, res) => {

@@ -69,10 +69,13 @@ export function artifactView(artifact: StoredArtifact, progress: ArtifactProgres
       protectionDateTime: iso(artifact.protectionMs),
       expirationDateTime: iso(artifact.protectionMs + RETENTION_MS),
       // The restore point names its site's protection unit, so a client can count restores per site.
-      ...(unit ? { protectionUnit: { "@odata.type": "#microsoft.graph.siteProtectionUnit", id: unit.protectionUnitId, siteId: unit.siteId } } : {}),
+      ...(unit
+        ? { protectionUnit: { "@odata.type": "#microsoft.graph.siteProtectionUnit", id: unit.protectionUnitId, siteId: unit.siteId } }
+        : {}),
     },
   };
-  if (progress.status === "failed") view.error = { code: "ArtifactCannotBeRestored", message: "The site could not be restored from this restore point." };
+  if (progress.status === "failed")
+    view.error = { code: "ArtifactCannotBeRestored", message: "The site could not be restored from this restore point." };
   return view;
 }
 

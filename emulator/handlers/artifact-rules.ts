@@ -36,7 +36,11 @@ export function singleDestination(specs: ArtifactSpecInput[]): "new" | "inPlace"
 }
 
 /** Resolves a spec to a stored artifact, or returns the reason it is not a valid restore point. */
-export function resolveArtifact(spec: ArtifactSpecInput, destinationType: "new" | "inPlace", context: RouteContext): StoredArtifact | { invalid: string } {
+export function resolveArtifact(
+  spec: ArtifactSpecInput,
+  destinationType: "new" | "inPlace",
+  context: RouteContext,
+): StoredArtifact | { invalid: string } {
   const id = spec.restorePoint?.id;
   if (typeof id !== "string" || id.length === 0) return { invalid: "The restore point id is missing or empty." };
   const point = context.tenant.seed.restorePoint(id, context.nowMs);

@@ -10,5 +10,13 @@ export const listArtifacts: RouteHandler = (request, context) => {
   const session = sessionFromPath(context);
   const progress = sessionProgress(session, context.tenant.store, context.nowMs);
   const views = session.artifacts.map((artifact, i) => artifactView(artifact, progress.artifacts[i]!, context));
-  return jsonResponse(200, page(request, context, views, odataContext(context, `solutions/backupRestore/sharePointRestoreSessions('${session.id}')/siteRestoreArtifacts`)));
+  return jsonResponse(
+    200,
+    page(
+      request,
+      context,
+      views,
+      odataContext(context, `solutions/backupRestore/sharePointRestoreSessions('${session.id}')/siteRestoreArtifacts`),
+    ),
+  );
 };

@@ -38,7 +38,11 @@ export const createBulkRequest: RouteHandler = (_request, context) => {
     if (!isHttpsUrl(url)) throw new GraphHttpError(400, "BulkRestoreInvalidCreateRequestSiteUrl", `'${url}' is not a valid site URL.`);
   }
   if (siteIds.length + siteWebUrls.length > SESSION_ARTIFACT_LIMIT) {
-    throw new GraphHttpError(400, "BulkRestoreRestorationResourcesCountExceedsLimit", `A bulk request can name at most ${SESSION_ARTIFACT_LIMIT} sites.`);
+    throw new GraphHttpError(
+      400,
+      "BulkRestoreRestorationResourcesCountExceedsLimit",
+      `A bulk request can name at most ${SESSION_ARTIFACT_LIMIT} sites.`,
+    );
   }
   const now = new Date(context.nowMs).toISOString();
   const request: StoredBulkRequest = {
@@ -58,14 +62,28 @@ export const createBulkRequest: RouteHandler = (_request, context) => {
   session.restoreJobType = "bulk";
   session.lastModifiedDateTime = now;
   session.lastModifiedBy = context.caller;
-  return jsonResponse(201, { "@odata.context": odataContext(context, "solutions/backupRestore/sharePointRestoreSessions/siteRestoreArtifactsBulkAdditionRequests/$entity"), ...bulkRequestView(request, false) });
+  return jsonResponse(201, {
+    "@odata.context": odataContext(
+      context,
+      "solutions/backupRestore/sharePointRestoreSessions/siteRestoreArtifactsBulkAdditionRequests/$entity",
+    ),
+    ...bulkRequestView(request, false),
+  });
 };
 
 /** GET .../siteRestoreArtifactsBulkAdditionRequests (without siteWebUrls) */
 export const listBulkRequests: RouteHandler = (request, context) => {
   const session = sessionFromPath(context);
   const views = session.bulkRequests.map((r) => bulkRequestView(r, true));
-  return jsonResponse(200, page(request, context, views, odataContext(context, `solutions/backupRestore/sharePointRestoreSessions('${session.id}')/siteRestoreArtifactsBulkAdditionRequests`)));
+  return jsonResponse(
+    200,
+    page(
+      request,
+      context,
+      views,
+      odataContext(context, `solutions/backupRestore/sharePointRestoreSessions('${session.id}')/siteRestoreArtifactsBulkAdditionRequests`),
+    ),
+  );
 };
 
 /** GET .../siteRestoreArtifactsBulkAdditionRequests/{requestId} */
@@ -75,7 +93,13 @@ export const getBulkRequest: RouteHandler = (_request, context) => {
   if (!isGuid(id)) throw new GraphHttpError(400, "InvalidBulkRestoreArtifactId", `'${id}' is not a valid bulk request id.`);
   const found = session.bulkRequests.find((r) => r.id.toLowerCase() === id.toLowerCase());
   if (!found) throw new GraphHttpError(404, "BulkRestoreArtifactsNotFound", `Bulk request '${id}' was not found.`);
-  return jsonResponse(200, { "@odata.context": odataContext(context, "solutions/backupRestore/sharePointRestoreSessions/siteRestoreArtifactsBulkAdditionRequests/$entity"), ...bulkRequestView(found, false) });
+  return jsonResponse(200, {
+    "@odata.context": odataContext(
+      context,
+      "solutions/backupRestore/sharePointRestoreSessions/siteRestoreArtifactsBulkAdditionRequests/$entity",
+    ),
+    ...bulkRequestView(found, false),
+  });
 };
 
 /** Turns a draft session's bulk requests into artifacts and records each request's outcome. */
@@ -105,7 +129,13 @@ export function resolveBulkRequests(session: StoredSession, context: RouteContex
       // A site named twice (by id and URL, or in two requests) is restored once.
       if (taken.has(site.siteId)) continue;
       taken.add(site.siteId);
-      artifacts.push({ id: newGuid(), restorePointId: point.id, protectionMs: point.protectionMs, siteId: site.siteId, destinationType: request.destinationType });
+      artifacts.push({
+        id: newGuid(),
+        restorePointId: point.id,
+        protectionMs: point.protectionMs,
+        siteId: site.siteId,
+        destinationType: request.destinationType,
+      });
     }
     request.resolution = { status: unresolved.length === 0 ? "completed" : "completedWithErrors", unresolved, at };
   }

@@ -26,7 +26,10 @@ export const getProtectionUnit: RouteHandler = (_request, context) => {
   if (context.params.policyId !== undefined) policyFromPath(context);
   const site = seed.siteByUnitId(unitId);
   if (!site) throw new GraphHttpError(404, "ProtectionUnitNotFound", `Protection unit '${unitId}' was not found.`);
-  return jsonResponse(200, { "@odata.context": odataContext(context, "solutions/backupRestore/siteProtectionUnits/$entity"), ...protectionUnitView(site, seed.policy, context.delegated) });
+  return jsonResponse(200, {
+    "@odata.context": odataContext(context, "solutions/backupRestore/siteProtectionUnits/$entity"),
+    ...protectionUnitView(site, seed.policy, context.delegated),
+  });
 };
 
 /** GET .../sharePointProtectionPolicies */
@@ -51,13 +54,22 @@ export const listPolicyUnits: RouteHandler = (request, context) => {
   const { seed } = context.tenant;
   policyFromPath(context);
   const views = seed.protectedSites().map((site) => protectionUnitView(site, seed.policy, context.delegated));
-  return jsonResponse(200, page(request, context, views, odataContext(context, `solutions/backupRestore/sharePointProtectionPolicies('${seed.policy.id}')/siteProtectionUnits`)));
+  return jsonResponse(
+    200,
+    page(
+      request,
+      context,
+      views,
+      odataContext(context, `solutions/backupRestore/sharePointProtectionPolicies('${seed.policy.id}')/siteProtectionUnits`),
+    ),
+  );
 };
 
 /** Throws 404 unless the path names the seeded policy. */
 function policyFromPath(context: RouteContext): void {
   const id = context.params.policyId!;
-  if (id.toLowerCase() !== context.tenant.seed.policy.id) throw new GraphHttpError(404, "ProtectionPolicyNotFound", `Protection policy '${id}' was not found.`);
+  if (id.toLowerCase() !== context.tenant.seed.policy.id)
+    throw new GraphHttpError(404, "ProtectionPolicyNotFound", `Protection policy '${id}' was not found.`);
 }
 
 interface SearchBody {
@@ -72,12 +84,14 @@ export const searchRestorePoints: RouteHandler = (_request, context) => {
   const { seed } = context.tenant;
   const body = (context.body ?? {}) as SearchBody;
   const unitIds = body.protectionUnitIds;
-  if (!Array.isArray(unitIds) || unitIds.length === 0) throw new GraphHttpError(400, "InvalidSearchRequest", "protectionUnitIds must name at least one protection unit.");
+  if (!Array.isArray(unitIds) || unitIds.length === 0)
+    throw new GraphHttpError(400, "InvalidSearchRequest", "protectionUnitIds must name at least one protection unit.");
   if (unitIds.length > SEARCH_UNIT_LIMIT) {
     throw new GraphHttpError(400, "InvalidSearchRequest", `At most ${SEARCH_UNIT_LIMIT} protection units can be searched in one request.`);
   }
   for (const id of unitIds) {
-    if (typeof id !== "string" || !isGuid(id)) throw new GraphHttpError(400, "InvalidProtectionUnitId", `'${String(id)}' is not a valid protection unit id.`);
+    if (typeof id !== "string" || !isGuid(id))
+      throw new GraphHttpError(400, "InvalidProtectionUnitId", `'${String(id)}' is not a valid protection unit id.`);
   }
   const order = body.restorePointPreference === "oldest" ? "oldest" : "latest";
   const perUnit = new Map<string, DerivedRestorePoint[]>();

@@ -33,7 +33,11 @@ export function sessionFromPath(context: RouteContext): StoredSession {
 /** Throws 403 RestoreSessionActionNotAllowed unless the session is still a draft. */
 export function requireDraft(session: StoredSession, action: string): void {
   if (session.activatedDateTime !== undefined) {
-    throw new GraphHttpError(403, "RestoreSessionActionNotAllowed", `Cannot ${action} restore session '${session.id}': it is no longer in draft.`);
+    throw new GraphHttpError(
+      403,
+      "RestoreSessionActionNotAllowed",
+      `Cannot ${action} restore session '${session.id}': it is no longer in draft.`,
+    );
   }
 }
 
@@ -57,7 +61,10 @@ export const createSession: RouteHandler = (_request, context) => {
   // No property at all is the documented empty session for the bulk flow; an empty list is an error.
   if (body.siteRestoreArtifacts !== undefined) session.artifacts = createArtifacts(body.siteRestoreArtifacts, context);
   context.tenant.store.add(session);
-  return jsonResponse(201, { "@odata.context": odataContext(context, "solutions/backupRestore/sharePointRestoreSessions/$entity"), ...sessionView(session, context) });
+  return jsonResponse(201, {
+    "@odata.context": odataContext(context, "solutions/backupRestore/sharePointRestoreSessions/$entity"),
+    ...sessionView(session, context),
+  });
 };
 
 function createArtifacts(value: unknown, context: RouteContext): StoredArtifact[] {
@@ -65,7 +72,11 @@ function createArtifacts(value: unknown, context: RouteContext): StoredArtifact[
     throw new GraphHttpError(400, "InvalidArtifactRequest", "siteRestoreArtifacts must contain at least one artifact.");
   }
   if (value.length > CREATE_ARTIFACT_LIMIT) {
-    throw new GraphHttpError(413, "RestoreArtifactsLimitBreached", `At most ${CREATE_ARTIFACT_LIMIT} artifacts can be sent in one request.`);
+    throw new GraphHttpError(
+      413,
+      "RestoreArtifactsLimitBreached",
+      `At most ${CREATE_ARTIFACT_LIMIT} artifacts can be sent in one request.`,
+    );
   }
   const specs = value as ArtifactSpecInput[];
   const destinationType = singleDestination(specs)!;
@@ -91,7 +102,10 @@ export const listSessions: RouteHandler = (request, context) => {
 /** GET .../restoreSessions/{id} and .../sharePointRestoreSessions/{id} */
 export const getSession: RouteHandler = (_request, context) => {
   const session = sessionFromPath(context);
-  return jsonResponse(200, { "@odata.context": odataContext(context, "solutions/backupRestore/restoreSessions/$entity"), ...sessionView(session, context) });
+  return jsonResponse(200, {
+    "@odata.context": odataContext(context, "solutions/backupRestore/restoreSessions/$entity"),
+    ...sessionView(session, context),
+  });
 };
 
 /** DELETE .../restoreSessions/{id} (draft only) */
@@ -109,7 +123,11 @@ export const activateSession: RouteHandler = (_request, context) => {
   const { store } = context.tenant;
   const active = store.list().filter((s) => ACTIVE_STATUSES.includes(sessionProgress(s, store, context.nowMs).status)).length;
   if (active >= MAX_ACTIVE_SESSIONS) {
-    throw new GraphHttpError(500, "TooManyActiveRestoreSessions", `At most ${MAX_ACTIVE_SESSIONS} restore sessions can be active at once; try again later.`);
+    throw new GraphHttpError(
+      500,
+      "TooManyActiveRestoreSessions",
+      `At most ${MAX_ACTIVE_SESSIONS} restore sessions can be active at once; try again later.`,
+    );
   }
   const resolved = resolveBulkRequests(session, context);
   if (session.artifacts.length + resolved.length === 0) {
@@ -124,7 +142,10 @@ export const activateSession: RouteHandler = (_request, context) => {
   session.activatedDateTime = now;
   session.lastModifiedDateTime = now;
   session.lastModifiedBy = context.caller;
-  return jsonResponse(200, { "@odata.context": odataContext(context, "solutions/backupRestore/restoreSessions/$entity"), ...sessionView(session, context) });
+  return jsonResponse(200, {
+    "@odata.context": odataContext(context, "solutions/backupRestore/restoreSessions/$entity"),
+    ...sessionView(session, context),
+  });
 };
 
 type DeltaItem = ArtifactSpecInput & { id?: unknown; "@removed"?: unknown; "@contentId"?: unknown };
@@ -134,7 +155,8 @@ export const patchSession: RouteHandler = (_request, context) => {
   const session = sessionFromPath(context);
   requireDraft(session, "update");
   const delta = (context.body as Record<string, unknown> | undefined)?.["siteRestoreArtifacts@delta"];
-  if (!Array.isArray(delta)) throw new GraphHttpError(400, "InvalidPatchRequest", "The body must contain a 'siteRestoreArtifacts@delta' array.");
+  if (!Array.isArray(delta))
+    throw new GraphHttpError(400, "InvalidPatchRequest", "The body must contain a 'siteRestoreArtifacts@delta' array.");
   if (delta.length > PATCH_ARTIFACT_LIMIT) {
     throw new GraphHttpError(400, "RestoreArtifactsLimitBreached", `At most ${PATCH_ARTIFACT_LIMIT} artifacts can be sent in one request.`);
   }
@@ -157,7 +179,10 @@ export const patchSession: RouteHandler = (_request, context) => {
   const results = items.map((item, index) => applyDeltaItem(session, item, index, context));
   session.lastModifiedDateTime = new Date(context.nowMs).toISOString();
   session.lastModifiedBy = context.caller;
-  return jsonResponse(200, { "@odata.context": odataContext(context, "solutions/backupRestore/sharePointRestoreSessions/siteRestoreArtifacts"), value: results });
+  return jsonResponse(200, {
+    "@odata.context": odataContext(context, "solutions/backupRestore/sharePointRestoreSessions/siteRestoreArtifacts"),
+    value: results,
+  });
 };
 
 function applyDeltaItem(session: StoredSession, item: DeltaItem, index: number, context: RouteContext): Record<string, unknown> {
@@ -165,19 +190,32 @@ function applyDeltaItem(session: StoredSession, item: DeltaItem, index: number, 
   if (item["@removed"] !== undefined) {
     const id = item.id as string;
     const position = session.artifacts.findIndex((a) => a.id.toLowerCase() === id.toLowerCase());
-    if (position < 0) return itemFailure(contentId, "delete", 409, "ArtifactNotFound", `Artifact '${id}' is not part of this restore session.`);
+    if (position < 0)
+      return itemFailure(contentId, "delete", 409, "ArtifactNotFound", `Artifact '${id}' is not part of this restore session.`);
     session.artifacts.splice(position, 1);
     return { "@contentId": contentId, "@removed": { reason: "deleted" }, id };
   }
   const destinationType = item.destinationType as "new" | "inPlace";
   const existing = sessionDestination(session.artifacts);
   if (existing !== undefined && existing !== destinationType) {
-    return itemFailure(contentId, "insert", 400, "DifferentRestoreDestinationType", `The session restores to '${existing}'; cannot add a '${destinationType}' artifact.`);
+    return itemFailure(
+      contentId,
+      "insert",
+      400,
+      "DifferentRestoreDestinationType",
+      `The session restores to '${existing}'; cannot add a '${destinationType}' artifact.`,
+    );
   }
   const resolved = resolveArtifact(item, destinationType, context);
   if ("invalid" in resolved) return itemFailure(contentId, "insert", 400, "InvalidRestorePoint", resolved.invalid);
   if (session.artifacts.some((a) => a.siteId === resolved.siteId)) {
-    return itemFailure(contentId, "insert", 409, "DuplicateArtifactInList", `Site '${resolved.siteId}' is already part of this restore session.`);
+    return itemFailure(
+      contentId,
+      "insert",
+      409,
+      "DuplicateArtifactInList",
+      `Site '${resolved.siteId}' is already part of this restore session.`,
+    );
   }
   session.artifacts.push(resolved);
   return {
@@ -189,6 +227,12 @@ function applyDeltaItem(session: StoredSession, item: DeltaItem, index: number, 
   };
 }
 
-function itemFailure(contentId: string, failedOperation: "insert" | "delete", responseCode: number, code: string, message: string): Record<string, unknown> {
+function itemFailure(
+  contentId: string,
+  failedOperation: "insert" | "delete",
+  responseCode: number,
+  code: string,
+  message: string,
+): Record<string, unknown> {
   return { "@contentId": contentId, "@Core.DataModificationException": { info: { code, message }, failedOperation, responseCode } };
 }

@@ -54,7 +54,10 @@ export async function create(graph: GraphClient, inputs: SessionInputs, log: Log
   const id = run.session.id;
   try {
     for (const chunk of chunks(specs.slice(ARTIFACTS_PER_REQUEST), ARTIFACTS_PER_REQUEST)) {
-      await graph.patchArtifacts(id, chunk.map((add) => ({ add })));
+      await graph.patchArtifacts(
+        id,
+        chunk.map((add) => ({ add })),
+      );
     }
   } catch (cause) {
     throw new SessionPartiallyCreatedError(id, run.outputs(id), "adding artifacts", cause);
@@ -123,7 +126,10 @@ export async function update(
   ];
 
   const run = new RestoreRun(graph, inputs, requests, log, clock, previous);
-  run.known = artifactsInInputOrder(requests, listed.filter((a) => wanted.has(a.restorePoint?.id ?? "")));
+  run.known = artifactsInInputOrder(
+    requests,
+    listed.filter((a) => wanted.has(a.restorePoint?.id ?? "")),
+  );
   let step = "updating artifacts";
   try {
     for (const chunk of chunks(delta, ARTIFACTS_PER_REQUEST)) {
@@ -187,7 +193,12 @@ class RestoreRun {
     const artifacts = this.requests.map((r) => byRestorePoint.get(r.restorePointId) ?? r);
     const settings = settingsOf(this.inputs);
     if (this.session) return stateFrom(settings, this.session, artifacts, this.activatedDateTime);
-    return { ...this.previous!, ...settings, siteRestoreArtifacts: artifacts, activatedDateTime: this.activatedDateTime ?? this.previous!.activatedDateTime };
+    return {
+      ...this.previous!,
+      ...settings,
+      siteRestoreArtifacts: artifacts,
+      activatedDateTime: this.activatedDateTime ?? this.previous!.activatedDateTime,
+    };
   }
 
   outputs(id: string): Record<string, unknown> {

@@ -23,7 +23,10 @@ export async function warnAboutMonthlyTestRestores(graph: GraphClient, sites: re
     return;
   }
   for (const site of sites) {
-    const count = Math.max(counts.get(`unit:${site.protectionUnitId}`) ?? 0, site.siteId ? (counts.get(`site:${site.siteId.toLowerCase()}`) ?? 0) : 0);
+    const count = Math.max(
+      counts.get(`unit:${site.protectionUnitId}`) ?? 0,
+      site.siteId ? (counts.get(`site:${site.siteId.toLowerCase()}`) ?? 0) : 0,
+    );
     if (count >= TEST_RESTORES_PER_MONTH) {
       log(
         `warning: site ${site.label} has already been restored ${count} times this calendar month; ` +
@@ -36,7 +39,9 @@ export async function warnAboutMonthlyTestRestores(graph: GraphClient, sites: re
 /** Restores per protection unit and per site id, over SharePoint sessions activated this month. */
 async function restoresThisMonth(graph: GraphClient, now: Date): Promise<Map<string, number>> {
   const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-  const sessions = (await graph.listRestoreSessions()).filter((s) => isSharePoint(s) && s.status !== "draft" && startedSince(s, monthStart));
+  const sessions = (await graph.listRestoreSessions()).filter(
+    (s) => isSharePoint(s) && s.status !== "draft" && startedSince(s, monthStart),
+  );
   const counts = new Map<string, number>();
   for (const session of sessions) {
     const keys = new Set<string>();

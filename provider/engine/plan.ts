@@ -69,5 +69,8 @@ function canonical(value: unknown): string {
   if (value === undefined || value === null) return "null";
   if (typeof value !== "object") return JSON.stringify(value);
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  return `{${entries.sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  return `{${entries
+    .sort(([x], [y]) => (x < y ? -1 : 1))
+    .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+    .join(",")}}`;
 }

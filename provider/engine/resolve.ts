@@ -48,10 +48,17 @@ export async function resolveArtifacts(graph: GraphClient, entries: readonly Art
     const searchedAt = now().toISOString();
     for (const group of groupBySearch(matched).values()) {
       for (const batch of chunks(group, UNITS_PER_SEARCH)) {
-        const request = searchRequest(batch[0]!.entry, searchedAt, batch.map((m) => m.unit.id));
+        const request = searchRequest(
+          batch[0]!.entry,
+          searchedAt,
+          batch.map((m) => m.unit.id),
+        );
         const response = await graph.searchRestorePoints(request);
         for (const { entry, index, unit } of batch) {
-          const point = pick(response.searchResults.map((r) => r.restorePoint).filter((p) => p.protectionUnit?.id === unit.id), entry);
+          const point = pick(
+            response.searchResults.map((r) => r.restorePoint).filter((p) => p.protectionUnit?.id === unit.id),
+            entry,
+          );
           if (!point) throw new SiteResolutionError(siteName(entry), `has no restore point ${windowText(entry)}`);
           resolved.set(index, { ...requestFields(entry), restorePointId: point.id, protectionDateTime: point.protectionDateTime });
           resolvedSites.push({ label: siteName(entry), protectionUnitId: unit.id, siteId: unit.siteId ?? point.protectionUnit?.siteId });
@@ -98,7 +105,10 @@ function matchUnit(units: readonly SiteProtectionUnit[], entry: SiteArtifactInpu
         "cannot be matched by URL: Microsoft Graph returns siteWebUrl on site protection units only with delegated permissions; name the site by siteId instead (or sign in as a user)",
       );
     }
-    throw new SiteResolutionError(siteName(entry), "is not protected: no site protection unit covers it; add it to a SharePoint protection policy first");
+    throw new SiteResolutionError(
+      siteName(entry),
+      "is not protected: no site protection unit covers it; add it to a SharePoint protection policy first",
+    );
   }
   if (unit.status !== undefined && unit.status !== "protected") {
     throw new SiteResolutionError(siteName(entry), `is not protected: its protection unit ${unit.id} has status ${unit.status}`);
@@ -123,15 +133,22 @@ function groupBySearch<T extends { entry: SiteArtifactInput }>(matched: readonly
 function searchRequest(entry: SiteArtifactInput, now: string, protectionUnitIds: string[]): RestorePointSearchRequest {
   const preference = entry.restorePointPreference ?? DEFAULT_RESTORE_POINT_PREFERENCE;
   const window =
-    preference === "latest" ? { end: entry.pointInTime ?? now } : entry.pointInTime !== undefined ? { start: entry.pointInTime, end: now } : { end: now };
+    preference === "latest"
+      ? { end: entry.pointInTime ?? now }
+      : entry.pointInTime !== undefined
+        ? { start: entry.pointInTime, end: now }
+        : { end: now };
   return { protectionUnitIds, ...window, preference, ...(entry.fastRestoreOnly ? { fastRestoreOnly: true } : {}) };
 }
 
 function windowText(entry: SiteArtifactInput): string {
   const preference = entry.restorePointPreference ?? DEFAULT_RESTORE_POINT_PREFERENCE;
   const tag = entry.fastRestoreOnly ? "fast-restore " : "";
-  if (entry.pointInTime === undefined) return preference === "latest" ? `(no ${tag}restore point before now)` : `(no ${tag}restore point at all)`;
-  return preference === "latest" ? `at or before ${entry.pointInTime}${tag ? " tagged fastRestore" : ""}` : `at or after ${entry.pointInTime}${tag ? " tagged fastRestore" : ""}`;
+  if (entry.pointInTime === undefined)
+    return preference === "latest" ? `(no ${tag}restore point before now)` : `(no ${tag}restore point at all)`;
+  return preference === "latest"
+    ? `at or before ${entry.pointInTime}${tag ? " tagged fastRestore" : ""}`
+    : `at or after ${entry.pointInTime}${tag ? " tagged fastRestore" : ""}`;
 }
 
 function siteName(entry: SiteArtifactInput): string {
@@ -144,8 +161,12 @@ export function assertDistinct(requests: readonly ArtifactRequest[]): void {
   for (const request of requests) {
     const first = seen.get(request.restorePointId);
     if (first) {
-      const name = (r: ArtifactRequest) => r.siteWebUrl ?? (r.siteId !== undefined ? `siteId ${r.siteId}` : `restore point ${r.restorePointId}`);
-      throw new SiteResolutionError(name(request), `resolves to restore point ${request.restorePointId}, which ${name(first)} already uses; a session restores each site once`);
+      const name = (r: ArtifactRequest) =>
+        r.siteWebUrl ?? (r.siteId !== undefined ? `siteId ${r.siteId}` : `restore point ${r.restorePointId}`);
+      throw new SiteResolutionError(
+        name(request),
+        `resolves to restore point ${request.restorePointId}, which ${name(first)} already uses; a session restores each site once`,
+      );
     }
     seen.set(request.restorePointId, request);
   }

@@ -7,20 +7,22 @@
  */
 import { z } from "zod";
 import { DEFAULT_RESTORE_POINT_PREFERENCE, siteKey, waitForCompletionSchema } from "../schemas/inputs";
-import {
-  artifactCountSchema,
-  identitySetSchema,
-  publicErrorSchema,
-  type GraphArtifact,
-  type GraphSession,
-} from "../schemas/graph";
+import { artifactCountSchema, identitySetSchema, publicErrorSchema, type GraphArtifact, type GraphSession } from "../schemas/graph";
 
 /** Version of the state layout written by this package. */
 export const STATE_VERSION = 1;
 
-const optionalString = z.string().nullish().transform((v) => v ?? undefined).optional();
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined)
+  .optional();
 
-const optionalBoolean = z.boolean().nullish().transform((v) => v ?? undefined).optional();
+const optionalBoolean = z
+  .boolean()
+  .nullish()
+  .transform((v) => v ?? undefined)
+  .optional();
 
 const artifactStateSchema = z.object({
   restorePointId: z.string(),
@@ -37,7 +39,10 @@ const artifactStateSchema = z.object({
   restoredSiteId: optionalString,
   restoredSiteName: optionalString,
   restoredSiteWebUrl: optionalString,
-  error: publicErrorSchema.nullish().transform((v) => v ?? undefined).optional(),
+  error: publicErrorSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
 });
 /** One site of the session as stored: the request, the restore point chosen for it, and what Graph reports. */
 export type ArtifactState = z.infer<typeof artifactStateSchema>;
@@ -49,19 +54,35 @@ const sessionStateSchema = z.object({
   activate: z.boolean().default(false),
   allowInPlaceRestore: optionalBoolean,
   // Lenient like the rest of the state: a shape this version does not know reads as "not set".
-  waitForCompletion: waitForCompletionSchema.nullish().transform((v) => v ?? undefined).optional().catch(undefined),
+  waitForCompletion: waitForCompletionSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional()
+    .catch(undefined),
   failOn: optionalString,
   drillId: optionalString,
   activatedDateTime: optionalString,
   status: z.string().default("draft"),
   createdDateTime: optionalString,
-  createdBy: identitySetSchema.nullish().transform((v) => v ?? undefined).optional(),
+  createdBy: identitySetSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
   completedDateTime: optionalString,
   lastModifiedDateTime: optionalString,
-  lastModifiedBy: identitySetSchema.nullish().transform((v) => v ?? undefined).optional(),
-  error: publicErrorSchema.nullish().transform((v) => v ?? undefined).optional(),
+  lastModifiedBy: identitySetSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
+  error: publicErrorSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
   restoreJobType: optionalString,
-  restoreSessionArtifactCount: artifactCountSchema.nullish().transform((v) => v ?? undefined).optional(),
+  restoreSessionArtifactCount: artifactCountSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
   missingSince: optionalString,
 });
 /** Everything the resource stores: its inputs, the Graph session's properties, and bookkeeping. */
@@ -85,7 +106,10 @@ export function isDraft(state: Pick<SessionState, "status">): boolean {
 }
 
 /** The inputs a state carries besides its artifacts. */
-export type StoredSettings = Pick<SessionState, "destinationType" | "activate" | "allowInPlaceRestore" | "waitForCompletion" | "failOn" | "drillId">;
+export type StoredSettings = Pick<
+  SessionState,
+  "destinationType" | "activate" | "allowInPlaceRestore" | "waitForCompletion" | "failOn" | "drillId"
+>;
 
 /** The settings of checked inputs or of a stored state, and nothing else. */
 export function settingsOf(inputs: StoredSettings): StoredSettings {

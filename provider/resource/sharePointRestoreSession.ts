@@ -118,10 +118,26 @@ export class SharePointRestoreSession extends pulumi.dynamic.Resource {
 /** Every output named with no value, so Pulumi exposes each as a property of the resource. */
 function emptyOutputs(): Record<string, undefined> {
   const names = [
-    "siteRestoreArtifacts", "destinationType", "activate", "status", "createdDateTime", "createdBy",
-    "completedDateTime", "lastModifiedDateTime", "lastModifiedBy", "error", "restoreJobType",
-    "restoreSessionArtifactCount", "missingSince", "stateVersion", "allowInPlaceRestore", "waitForCompletion", "failOn",
-    "drillId", "activatedDateTime", "drillReport",
+    "siteRestoreArtifacts",
+    "destinationType",
+    "activate",
+    "status",
+    "createdDateTime",
+    "createdBy",
+    "completedDateTime",
+    "lastModifiedDateTime",
+    "lastModifiedBy",
+    "error",
+    "restoreJobType",
+    "restoreSessionArtifactCount",
+    "missingSince",
+    "stateVersion",
+    "allowInPlaceRestore",
+    "waitForCompletion",
+    "failOn",
+    "drillId",
+    "activatedDateTime",
+    "drillReport",
   ];
   return Object.fromEntries(names.map((n) => [n, undefined]));
 }

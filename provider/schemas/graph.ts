@@ -20,29 +20,38 @@ export const SESSION_STATUSES = [
 /** Session statuses after which nothing changes any more. */
 export const TERMINAL_SESSION_STATUSES: readonly string[] = ["completed", "completedWithError", "failed"];
 /** Per-artifact statuses Graph documents, in spec order. */
-export const ARTIFACT_STATUSES = [
-  "added",
-  "scheduling",
-  "scheduled",
-  "inProgress",
-  "succeeded",
-  "failed",
-  "unknownFutureValue",
-] as const;
+export const ARTIFACT_STATUSES = ["added", "scheduling", "scheduled", "inProgress", "succeeded", "failed", "unknownFutureValue"] as const;
 /** Destination types a session can restore to; one per session. */
 export const DESTINATION_TYPES = ["new", "inPlace"] as const;
 
-const optionalString = z.string().nullish().transform((v) => v ?? undefined).optional();
-const optionalNumber = z.number().nullish().transform((v) => v ?? undefined).optional();
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined)
+  .optional();
+const optionalNumber = z
+  .number()
+  .nullish()
+  .transform((v) => v ?? undefined)
+  .optional();
 
 /** One identity (application, user or device) inside an identitySet. */
 export const identitySchema = z.object({ id: optionalString, displayName: optionalString });
 
 /** Graph `identitySet`: who created or changed something. */
 export const identitySetSchema = z.object({
-  application: identitySchema.nullish().transform((v) => v ?? undefined).optional(),
-  user: identitySchema.nullish().transform((v) => v ?? undefined).optional(),
-  device: identitySchema.nullish().transform((v) => v ?? undefined).optional(),
+  application: identitySchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
+  user: identitySchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
+  device: identitySchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
 });
 export type IdentitySet = z.infer<typeof identitySetSchema>;
 
@@ -53,7 +62,11 @@ export const publicErrorSchema = z.object({
   code: optionalString,
   message: optionalString,
   target: optionalString,
-  details: z.array(errorDetailSchema).nullish().transform((v) => v ?? undefined).optional(),
+  details: z
+    .array(errorDetailSchema)
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
 });
 export type PublicError = z.infer<typeof publicErrorSchema>;
 
@@ -85,13 +98,25 @@ export const sessionSchema = z.object({
   id: z.string(),
   status: z.string(),
   createdDateTime: optionalString,
-  createdBy: identitySetSchema.nullish().transform((v) => v ?? undefined).optional(),
+  createdBy: identitySetSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
   completedDateTime: optionalString,
   lastModifiedDateTime: optionalString,
-  lastModifiedBy: identitySetSchema.nullish().transform((v) => v ?? undefined).optional(),
-  error: publicErrorSchema.nullish().transform((v) => v ?? undefined).optional(),
+  lastModifiedBy: identitySetSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
+  error: publicErrorSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
   restoreJobType: optionalString,
-  restoreSessionArtifactCount: artifactCountSchema.nullish().transform((v) => v ?? undefined).optional(),
+  restoreSessionArtifactCount: artifactCountSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
 });
 export type GraphSession = z.infer<typeof sessionSchema>;
 
@@ -105,8 +130,14 @@ export const artifactSchema = z.object({
   restoredSiteId: optionalString,
   restoredSiteName: optionalString,
   restoredSiteWebUrl: optionalString,
-  error: publicErrorSchema.nullish().transform((v) => v ?? undefined).optional(),
-  restorePoint: restorePointSchema.nullish().transform((v) => v ?? undefined).optional(),
+  error: publicErrorSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
+  restorePoint: restorePointSchema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
 });
 export type GraphArtifact = z.infer<typeof artifactSchema>;
 
@@ -118,10 +149,18 @@ export const deltaResultSchema = z.object({
   id: optionalString,
   status: optionalString,
   "@contentId": optionalString,
-  restorePoint: z.object({ id: optionalString }).nullish().transform((v) => v ?? undefined).optional(),
+  restorePoint: z
+    .object({ id: optionalString })
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional(),
   "@Core.DataModificationException": z
     .object({
-      info: z.object({ code: optionalString, message: optionalString }).nullish().transform((v) => v ?? undefined).optional(),
+      info: z
+        .object({ code: optionalString, message: optionalString })
+        .nullish()
+        .transform((v) => v ?? undefined)
+        .optional(),
       failedOperation: optionalString,
       responseCode: optionalNumber,
     })
@@ -149,7 +188,10 @@ export const restorePointSearchResponseSchema = z.object({
     .array(z.object({ restorePoint: restorePointSchema, artifactHitCount: optionalNumber }))
     .nullish()
     .transform((v) => v ?? []),
-  noResultProtectionUnitIds: z.array(z.string()).nullish().transform((v) => v ?? []),
+  noResultProtectionUnitIds: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type RestorePointSearchResponse = z.infer<typeof restorePointSearchResponseSchema>;
 

@@ -31,7 +31,7 @@ const restorePointId = z
 /** One site to restore, identified by its restore point. */
 export const restorePointArtifactSchema = z.strictObject(
   { restorePointId },
-  { error: (issue) => (issue.code === "unrecognized_keys" ? undefined : "must be an object like { restorePointId: \"...\" }") },
+  { error: (issue) => (issue.code === "unrecognized_keys" ? undefined : 'must be an object like { restorePointId: "..." }') },
 );
 
 const siteWebUrl = z
@@ -46,10 +46,12 @@ const siteId = z
   // eslint-disable-next-line no-control-regex
   .regex(/^[^\u0000-\u001f\u007f]*$/, { error: "must not contain control characters" });
 
-const pointInTime = z
-  .iso.datetime({ offset: true, error: "must be an ISO 8601 date and time with a zone, like 2026-03-01T00:00:00Z" })
+const pointInTime = z.iso
+  .datetime({ offset: true, error: "must be an ISO 8601 date and time with a zone, like 2026-03-01T00:00:00Z" })
   // Only dates that parse are judged here; the format check above reports the rest.
-  .refine((value) => Number.isNaN(Date.parse(value)) || Date.parse(value) <= Date.now(), { error: "must not be in the future; restore points exist only for the past" });
+  .refine((value) => Number.isNaN(Date.parse(value)) || Date.parse(value) <= Date.now(), {
+    error: "must not be in the future; restore points exist only for the past",
+  });
 
 /** The default choice of restore point: the newest one at or before the point in time. */
 export const DEFAULT_RESTORE_POINT_PREFERENCE = "latest";
@@ -61,7 +63,9 @@ export const siteArtifactSchema = z
     siteId: siteId.optional(),
     pointInTime: pointInTime.optional(),
     restorePointPreference: z
-      .enum(["latest", "oldest"], { error: 'must be "latest" (newest at or before pointInTime) or "oldest" (oldest at or after pointInTime)' })
+      .enum(["latest", "oldest"], {
+        error: 'must be "latest" (newest at or before pointInTime) or "oldest" (oldest at or after pointInTime)',
+      })
       .optional(),
     fastRestoreOnly: z.boolean({ error: "must be true or false" }).optional(),
   })
@@ -84,8 +88,14 @@ export const waitForCompletionSchema = z.union(
   [
     z.boolean(),
     z.strictObject({
-      timeoutMinutes: z.number({ error: "must be a number of minutes (fractions allowed)" }).positive({ error: "must be more than 0" }).optional(),
-      pollIntervalSeconds: z.number({ error: "must be a number of seconds (fractions allowed)" }).positive({ error: "must be more than 0" }).optional(),
+      timeoutMinutes: z
+        .number({ error: "must be a number of minutes (fractions allowed)" })
+        .positive({ error: "must be more than 0" })
+        .optional(),
+      pollIntervalSeconds: z
+        .number({ error: "must be a number of seconds (fractions allowed)" })
+        .positive({ error: "must be more than 0" })
+        .optional(),
     }),
   ],
   { error: "must be true, false, or { timeoutMinutes?, pollIntervalSeconds? }" },
@@ -99,7 +109,7 @@ export const FAIL_ON = ["failed", "completedWithError", "never"] as const;
 export const sessionInputsSchema = z.strictObject({
   siteRestoreArtifacts: z
     .array(artifactInputSchema, { error: "must be an array of { restorePointId } or { siteWebUrl | siteId, pointInTime? } objects" })
-    .min(1, { error: "must list at least one site to restore, e.g. [{ restorePointId: \"...\" }]" })
+    .min(1, { error: 'must list at least one site to restore, e.g. [{ restorePointId: "..." }]' })
     .max(MAX_ARTIFACTS_PER_SESSION, {
       error: `a session holds at most ${MAX_ARTIFACTS_PER_SESSION} sites; split the sites over several sessions`,
     }),
@@ -139,7 +149,7 @@ const SITE_KEYS = ["siteWebUrl", "siteId", "pointInTime", "restorePointPreferenc
 const checkSchema = sessionInputsSchema.extend({
   siteRestoreArtifacts: z
     .array(z.unknown(), { error: "must be an array of { restorePointId } or { siteWebUrl | siteId, pointInTime? } objects" })
-    .min(1, { error: "must list at least one site to restore, e.g. [{ restorePointId: \"...\" }]" })
+    .min(1, { error: 'must list at least one site to restore, e.g. [{ restorePointId: "..." }]' })
     .max(MAX_ARTIFACTS_PER_SESSION, {
       error: `a session holds at most ${MAX_ARTIFACTS_PER_SESSION} sites; split the sites over several sessions`,
     }),
@@ -147,9 +157,7 @@ const checkSchema = sessionInputsSchema.extend({
 
 /** Renders a zod path the way Pulumi users write it: `siteRestoreArtifacts[2].restorePointId`. */
 export function propertyPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
-    .join("");
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join("");
 }
 
 function failuresFromZod(error: z.ZodError, prefix: readonly PropertyKey[], allowedKeys: readonly string[]): CheckFailure[] {
@@ -158,7 +166,9 @@ function failuresFromZod(error: z.ZodError, prefix: readonly PropertyKey[], allo
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
         property: propertyPath([...path, key]),
-        reason: (path.length === 0 && Object.hasOwn(READ_ONLY_HINTS, key) ? READ_ONLY_HINTS[key] : undefined) ?? `unknown property; allowed here: ${allowedKeys.join(", ")}`,
+        reason:
+          (path.length === 0 && Object.hasOwn(READ_ONLY_HINTS, key) ? READ_ONLY_HINTS[key] : undefined) ??
+          `unknown property; allowed here: ${allowedKeys.join(", ")}`,
       }));
     }
     return [{ property: propertyPath(path) || "(inputs)", reason: issue.message }];
@@ -169,7 +179,12 @@ function failuresFromZod(error: z.ZodError, prefix: readonly PropertyKey[], allo
 function artifactFailures(artifact: unknown, index: number): CheckFailure[] {
   const prefix = ["siteRestoreArtifacts", index];
   if (!artifact || typeof artifact !== "object" || Array.isArray(artifact)) {
-    return [{ property: propertyPath(prefix), reason: 'must be an object like { restorePointId: "..." } or { siteId: "...", pointInTime: "..." }' }];
+    return [
+      {
+        property: propertyPath(prefix),
+        reason: 'must be an object like { restorePointId: "..." } or { siteId: "...", pointInTime: "..." }',
+      },
+    ];
   }
   const byRestorePoint = "restorePointId" in artifact;
   const schema = byRestorePoint ? restorePointArtifactSchema : siteArtifactSchema;

@@ -10,7 +10,7 @@ import { engineHarness, type StackState, type StepEvent } from "../../demo/harne
 import { makeProgramDir } from "../support/program-dir";
 
 const barrierProviderDir = path.join(__dirname, "fixtures", "barrier-provider");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { Barrier } = require(barrierProviderDir) as {
   Barrier: new (name: string, args: Record<string, unknown>) => pulumi.CustomResource;
 };
@@ -62,7 +62,9 @@ test("up, refresh and destroy run three steps at once when parallel is 3", async
 
   expect((await harness.up()).changes).toEqual({ create: 3, update: 0, replace: 0, same: 0, delete: 0 });
   // Registration order is kept in the state even though the creates overlapped.
-  expect(state().resources.map((r) => [r.urn, r.id])).toEqual(LABELS.map((l) => [`urn:pulumi:parallel::bench::${TYPE}::${l}`, `barrier-${l}`]));
+  expect(state().resources.map((r) => [r.urn, r.id])).toEqual(
+    LABELS.map((l) => [`urn:pulumi:parallel::bench::${TYPE}::${l}`, `barrier-${l}`]),
+  );
   expect(state().resources.map(outputsWithoutProvider)).toEqual(LABELS.map((label) => ({ label, createdWith: 3 })));
 
   expect((await harness.refresh()).changes).toEqual({ create: 0, update: 3, replace: 0, same: 0, delete: 0 });

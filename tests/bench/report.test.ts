@@ -6,11 +6,35 @@ import { MINIMUM_REQUESTS } from "../../bench/request-counts";
 import { median, tally } from "../../bench/support";
 
 function entry(method: string, path: string, status: number): JournalEntry {
-  return { time: "2026-01-01T00:00:00.000Z", requestId: "r", method, path, query: {}, headers: {}, body: undefined, status, outcome: status === 429 ? "fault" : "response" };
+  return {
+    time: "2026-01-01T00:00:00.000Z",
+    requestId: "r",
+    method,
+    path,
+    query: {},
+    headers: {},
+    body: undefined,
+    status,
+    outcome: status === 429 ? "fault" : "response",
+  };
 }
 
 function fleet(overrides: Partial<FleetResult> = {}): FleetResult {
-  return { sessions: 200, sitesPerSession: 1, wallSeconds: 17, commandSeconds: 20, lowerBoundSeconds: 16, ratio: 1.06, burstAdjustedLowerBoundSeconds: 13, burstAdjustedRatio: 1.31, throttled: 40, failed: 0, requests: 800, requestsPerSession: 4, ...overrides };
+  return {
+    sessions: 200,
+    sitesPerSession: 1,
+    wallSeconds: 17,
+    commandSeconds: 20,
+    lowerBoundSeconds: 16,
+    ratio: 1.06,
+    burstAdjustedLowerBoundSeconds: 13,
+    burstAdjustedRatio: 1.31,
+    throttled: 40,
+    failed: 0,
+    requests: 800,
+    requestsPerSession: 4,
+    ...overrides,
+  };
 }
 
 function measured(overrides: Partial<Omit<BenchResults, "goals">> = {}): Omit<BenchResults, "goals"> {
@@ -21,16 +45,29 @@ function measured(overrides: Partial<Omit<BenchResults, "goals">> = {}): Omit<Be
     machine: { cpus: 2, cpuModel: "cpu", node: "v20.0.0", platform: "linux x64" },
     load: { parallel: 64, requestsPerSecond: 50, latencyMs: 20 },
     providerBytes: 1963,
-    baseline: { error: "error serializing\n  function 'bound safeParse': which could not be serialized because\n  the function could not be parsed.\nFunction code:\n  function () {}" },
+    baseline: {
+      error:
+        "error serializing\n  function 'bound safeParse': which could not be serialized because\n  the function could not be parsed.\nFunction code:\n  function () {}",
+    },
     stateBytesPerResource: 5000,
     coldStartRatio: 1.1,
-    coldStart: { runs: 7, providerMs: 550, noopMs: 500, ratio: 1.1, requireMs: { zod: 36.8 }, loadedByEngine: { zod: 95, "pulumi-m365-backup": 41, jose: 83 } },
+    coldStart: {
+      runs: 7,
+      providerMs: 550,
+      noopMs: 500,
+      ratio: 1.1,
+      requireMs: { zod: 36.8 },
+      loadedByEngine: { zod: 95, "pulumi-m365-backup": 41, jose: 83 },
+    },
     requestsPerOperation: { ...MINIMUM_REQUESTS },
     minimumRequestsPerOperation: MINIMUM_REQUESTS,
     failedOperations: [],
     fleet: fleet(),
     bulkSites: fleet({ sessions: 1, sitesPerSession: 1000, ratio: 1.5, burstAdjustedLowerBoundSeconds: 0, burstAdjustedRatio: null }),
-    comparison: { fleet: { providerRetryPolicy: fleet(), sdkDefaultRetry: fleet({ failed: 12 }) }, bulkSites: { providerRetryPolicy: fleet(), sdkDefaultRetry: fleet() } },
+    comparison: {
+      fleet: { providerRetryPolicy: fleet(), sdkDefaultRetry: fleet({ failed: 12 }) },
+      bulkSites: { providerRetryPolicy: fleet(), sdkDefaultRetry: fleet() },
+    },
     peakRssMb: 180,
     ...overrides,
   };

@@ -23,7 +23,11 @@ import { serveHandler, type ServedHandler } from "../support/serve-handler";
 
 const TENANT = "7d3c8f2e-5b1a-4c9d-8e6f-0a1b2c3d4e5f";
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
-const SECRET_APP = { clientId: "a1b2c3d4-0000-4000-8000-1234567890ab", displayName: "pulumi-backup-controller", clientSecret: "Zq8~not-a-real-secret-9f3K" };
+const SECRET_APP = {
+  clientId: "a1b2c3d4-0000-4000-8000-1234567890ab",
+  displayName: "pulumi-backup-controller",
+  clientSecret: "Zq8~not-a-real-secret-9f3K",
+};
 const CERT_APP_ID = "b2c3d4e5-0000-4000-8000-1234567890ab";
 const FEDERATED_APP_ID = "c3d4e5f6-0000-4000-8000-1234567890ab";
 const FEDERATION = { issuer: "https://token.actions.githubusercontent.com", subject: "repo:contoso/restore-drills:ref:refs/heads/main" };
@@ -44,7 +48,12 @@ beforeAll(async () => {
   certPemWithKey = `${appCert.cert}\n${appCert.private}`;
   authority = new Authority({ tenantId: TENANT, baseUrl: () => server.url, signingKey });
   authority.register(SECRET_APP);
-  authority.register({ clientId: CERT_APP_ID, displayName: "cert-app", certificatePem: appCert.cert, roles: ["BackupRestore-Restore.Read.All"] });
+  authority.register({
+    clientId: CERT_APP_ID,
+    displayName: "cert-app",
+    certificatePem: appCert.cert,
+    roles: ["BackupRestore-Restore.Read.All"],
+  });
   authority.register({
     clientId: FEDERATED_APP_ID,
     displayName: "federated-app",
@@ -242,7 +251,11 @@ describe("token endpoint refusals", () => {
   });
 
   test("unsupported grant type: 400 unsupported_grant_type", async () => {
-    expect(await refusal(secretForm({ grant_type: "password" }))).toMatchObject({ status: 400, error: "unsupported_grant_type", error_codes: [70003] });
+    expect(await refusal(secretForm({ grant_type: "password" }))).toMatchObject({
+      status: 400,
+      error: "unsupported_grant_type",
+      error_codes: [70003],
+    });
   });
 
   test("unknown client id: 400 unauthorized_client", async () => {
@@ -342,7 +355,9 @@ describe("discovery", () => {
   test("the JWKS holds the key that signs access tokens", async () => {
     const response = (await authority.handle(new Request(`${server.url}/${TENANT}/discovery/v2.0/keys`))) as Response;
     const { keys } = (await response.json()) as { keys: { kid: string; n: string }[] };
-    const header = JSON.parse(Buffer.from(authority.issueToken(SECRET_APP.clientId).split(".")[0], "base64url").toString()) as { kid: string };
+    const header = JSON.parse(Buffer.from(authority.issueToken(SECRET_APP.clientId).split(".")[0], "base64url").toString()) as {
+      kid: string;
+    };
     expect(keys.map((k) => k.kid)).toEqual([header.kid]);
     expect(keys[0].n).toBe(signingKey.export({ format: "jwk" }).n);
   });

@@ -34,8 +34,14 @@ it("creates a request (201, active), lists it without siteWebUrls, gets it with 
 
 it("resolves the sites into artifacts on activation: completed, or completedWithErrors for unknown sites", async () => {
   const hrSiteId = emulator.tenant.sites()[1]!.siteId;
-  const good = await call(emulator, "POST", bulkPath(), { body: request({ siteWebUrls: ["https://contoso.sharepoint.com/sites/finance"], siteIds: [hrSiteId] }) });
-  const bad = await call(emulator, "POST", bulkPath(), { body: request({ siteWebUrls: ["https://contoso.sharepoint.com/sites/nowhere", "https://contoso.sharepoint.com/sites/archive-unprotected"] }) });
+  const good = await call(emulator, "POST", bulkPath(), {
+    body: request({ siteWebUrls: ["https://contoso.sharepoint.com/sites/finance"], siteIds: [hrSiteId] }),
+  });
+  const bad = await call(emulator, "POST", bulkPath(), {
+    body: request({
+      siteWebUrls: ["https://contoso.sharepoint.com/sites/nowhere", "https://contoso.sharepoint.com/sites/archive-unprotected"],
+    }),
+  });
   const activated = await call(emulator, "POST", `${RS}/${sessionId}/activate`);
   expect(activated.body).toMatchObject({ status: "activating", restoreJobType: "bulk", restoreSessionArtifactCount: { total: 2 } });
   const artifacts = await call(emulator, "GET", `${SP}/${sessionId}/siteRestoreArtifacts`);
@@ -53,11 +59,27 @@ it("resolves the sites into artifacts on activation: completed, or completedWith
 });
 
 it("rejects invalid requests with the documented codes", async () => {
-  expectGraphError(await call(emulator, "POST", bulkPath(), { body: request({ siteWebUrls: [] }) }), 400, "BulkRestoreInvalidCreateRequest");
-  expectGraphError(await call(emulator, "POST", bulkPath(), { body: { siteWebUrls: ["https://contoso.sharepoint.com/sites/hr"] } }), 400, "BulkRestoreInvalidCreateRequest");
-  expectGraphError(await call(emulator, "POST", bulkPath(), { body: request({ siteWebUrls: ["not a url"] }) }), 400, "BulkRestoreInvalidCreateRequestSiteUrl");
+  expectGraphError(
+    await call(emulator, "POST", bulkPath(), { body: request({ siteWebUrls: [] }) }),
+    400,
+    "BulkRestoreInvalidCreateRequest",
+  );
+  expectGraphError(
+    await call(emulator, "POST", bulkPath(), { body: { siteWebUrls: ["https://contoso.sharepoint.com/sites/hr"] } }),
+    400,
+    "BulkRestoreInvalidCreateRequest",
+  );
+  expectGraphError(
+    await call(emulator, "POST", bulkPath(), { body: request({ siteWebUrls: ["not a url"] }) }),
+    400,
+    "BulkRestoreInvalidCreateRequestSiteUrl",
+  );
   const tooMany = Array.from({ length: 1001 }, (_, i) => `https://contoso.sharepoint.com/sites/s${i}`);
-  expectGraphError(await call(emulator, "POST", bulkPath(), { body: request({ siteWebUrls: tooMany }) }), 400, "BulkRestoreRestorationResourcesCountExceedsLimit");
+  expectGraphError(
+    await call(emulator, "POST", bulkPath(), { body: request({ siteWebUrls: tooMany }) }),
+    400,
+    "BulkRestoreRestorationResourcesCountExceedsLimit",
+  );
   expectGraphError(await call(emulator, "GET", `${bulkPath()}/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f`), 404, "BulkRestoreArtifactsNotFound");
   expectGraphError(await call(emulator, "GET", `${bulkPath()}/nope`), 400, "InvalidBulkRestoreArtifactId");
 });

@@ -18,7 +18,9 @@ describe("seed", () => {
     const other = await startFrozen();
     try {
       expect(other.tenant.sites()).toEqual(emulator.tenant.sites());
-      expect(other.tenant.latestRestorePointId(other.tenant.sites()[0]!.siteId)).toBe(emulator.tenant.latestRestorePointId(emulator.tenant.sites()[0]!.siteId));
+      expect(other.tenant.latestRestorePointId(other.tenant.sites()[0]!.siteId)).toBe(
+        emulator.tenant.latestRestorePointId(emulator.tenant.sites()[0]!.siteId),
+      );
     } finally {
       await other.close();
     }
@@ -67,7 +69,9 @@ describe("protection units and policies", () => {
     expect(all.body.value[0]).not.toHaveProperty("siteWebUrl");
     expect(all.body.value[0]).not.toHaveProperty("siteName");
     emulator.apps.register({ clientId: "7d1f0c55-4c43-4b36-9a0e-3d9f5b0e2a11", displayName: "Signed-in admin", delegated: true });
-    const delegated = await call(emulator, "GET", `${ROOT}/siteProtectionUnits`, { token: emulator.issueToken("7d1f0c55-4c43-4b36-9a0e-3d9f5b0e2a11") });
+    const delegated = await call(emulator, "GET", `${ROOT}/siteProtectionUnits`, {
+      token: emulator.issueToken("7d1f0c55-4c43-4b36-9a0e-3d9f5b0e2a11"),
+    });
     expect(delegated.body.value[0]).toMatchObject({ siteName: "Finance", siteWebUrl: "https://contoso.sharepoint.com/sites/finance" });
   });
 
@@ -87,7 +91,11 @@ describe("protection units and policies", () => {
 });
 
 describe("restorePoints/search", () => {
-  const units = () => emulator.tenant.sites().slice(0, 12).map((s) => s.protectionUnitId);
+  const units = () =>
+    emulator.tenant
+      .sites()
+      .slice(0, 12)
+      .map((s) => s.protectionUnitId);
   const UNKNOWN_UNIT = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
   const times = (result: any) => result.body.searchResults.map((r: any) => r.restorePoint.protectionDateTime);
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -122,7 +130,9 @@ describe("restorePoints/search", () => {
 
   it("filters on fastRestore and on the period", async () => {
     const window = { startDateTime: iso(startMs - 20 * DAY), endDateTime: iso(startMs - 15 * DAY) };
-    const none = await call(emulator, "POST", SEARCH, { body: { protectionUnitIds: [units()[0]], protectionTimePeriod: window, tags: "fastRestore" } });
+    const none = await call(emulator, "POST", SEARCH, {
+      body: { protectionUnitIds: [units()[0]], protectionTimePeriod: window, tags: "fastRestore" },
+    });
     expect(none.body.searchResults).toEqual([]);
     expect(none.body.noResultProtectionUnitIds).toEqual([units()[0]]);
   });
@@ -135,14 +145,19 @@ describe("restorePoints/search", () => {
   });
 
   it("also answers at microsoft.graph.search", async () => {
-    const result = await call(emulator, "POST", `${ROOT}/restorePoints/microsoft.graph.search`, { body: { protectionUnitIds: [units()[0]] } });
+    const result = await call(emulator, "POST", `${ROOT}/restorePoints/microsoft.graph.search`, {
+      body: { protectionUnitIds: [units()[0]] },
+    });
     expect(result.body.searchResults).toHaveLength(5);
   });
 
   it("rejects more than 20 units, no units, and malformed unit ids", async () => {
     const big = await startFrozen({ sites: 21 });
     try {
-      const ids = big.tenant.sites().slice(0, 21).map((s) => s.protectionUnitId);
+      const ids = big.tenant
+        .sites()
+        .slice(0, 21)
+        .map((s) => s.protectionUnitId);
       expectGraphError(await call(big, "POST", SEARCH, { body: { protectionUnitIds: ids } }), 400, "InvalidSearchRequest");
       expect((await call(big, "POST", SEARCH, { body: { protectionUnitIds: ids.slice(0, 20) } })).status).toBe(200);
     } finally {

@@ -53,7 +53,10 @@ export async function call(emulator: Emulator, method: string, path: string, opt
 /** Asserts that a response body matches the OpenAPI document for its operation. */
 export function expectSpecValid(version: "v1.0" | "beta", method: string, graphPath: string, status: number, body: unknown): void {
   const specPath = matchRoute(method, graphPath)?.specPath ?? graphPath;
-  expect({ operation: `${method} ${specPath} -> ${status}`, problems: createSpecValidator(version).validateResponse(method, specPath, status, body) }).toEqual({
+  expect({
+    operation: `${method} ${specPath} -> ${status}`,
+    problems: createSpecValidator(version).validateResponse(method, specPath, status, body),
+  }).toEqual({
     operation: `${method} ${specPath} -> ${status}`,
     problems: [],
   });
@@ -82,7 +85,9 @@ export function latestPoints(emulator: Emulator, count: number): string[] {
 
 /** Creates a draft session for the given restore points and returns its id. */
 export async function createDraft(emulator: Emulator, points: string[], destinationType: "new" | "inPlace" = "inPlace"): Promise<string> {
-  const result = await call(emulator, "POST", SP, { body: { siteRestoreArtifacts: points.map((id) => ({ restorePoint: { id }, destinationType })) } });
+  const result = await call(emulator, "POST", SP, {
+    body: { siteRestoreArtifacts: points.map((id) => ({ restorePoint: { id }, destinationType })) },
+  });
   expect(result.status).toBe(201);
   return result.body.id as string;
 }

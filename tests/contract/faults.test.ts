@@ -110,7 +110,9 @@ describe("connection faults", () => {
   it("never answers a timed-out request until the client aborts", async () => {
     emulator.faults.add({ timeout: true, times: 1 });
     const controller = new AbortController();
-    const pending = emulator.fetch(new Request(`${emulator.url}/v1.0${RS}`, { headers: { authorization: `Bearer ${emulator.accessToken}` }, signal: controller.signal }));
+    const pending = emulator.fetch(
+      new Request(`${emulator.url}/v1.0${RS}`, { headers: { authorization: `Bearer ${emulator.accessToken}` }, signal: controller.signal }),
+    );
     controller.abort(new Error("client gave up"));
     await expect(pending).rejects.toThrow("client gave up");
     expect(outcomes()).toEqual([["GET", `/v1.0${RS}`, undefined, "timeout"]]);
@@ -133,7 +135,11 @@ describe("journal", () => {
       outcome: "response",
       requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
-    expect(entries[0]!.headers).toMatchObject({ authorization: "Bearer [redacted]", "client-request-id": "abc", "content-type": "application/json" });
+    expect(entries[0]!.headers).toMatchObject({
+      authorization: "Bearer [redacted]",
+      "client-request-id": "abc",
+      "content-type": "application/json",
+    });
     expect(JSON.stringify(entries)).not.toContain(emulator.accessToken);
     expect(entries[1]).toMatchObject({ method: "GET", query: { $top: "5" }, body: undefined, status: 200 });
     emulator.journal.clear();
@@ -148,7 +154,11 @@ describe("journal", () => {
       scope: "https://graph.microsoft.com/.default",
     });
     const response = await emulator.fetch(
-      new Request(`${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form }),
+      new Request(`${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: form,
+      }),
     );
     expect(response.status).toBe(200);
     const { access_token } = (await response.json()) as { access_token: string };

@@ -38,7 +38,9 @@ it("issues a token for the demo app's client secret that Graph accepts, with cre
   expect(created.body.createdBy).toEqual({ application: { id: emulator.demoApp.clientId, displayName: emulator.demoApp.displayName } });
   expect((await call(emulator, "GET", RS, { token: token.token })).status).toBe(200);
   const tokenCalls = emulator.journal.entries().filter((e) => e.path === `/${emulator.tenantId}/oauth2/v2.0/token`);
-  expect(tokenCalls.map((e) => [e.method, e.status, (e.body as Record<string, string>).client_secret])).toEqual([["POST", 200, "[redacted]"]]);
+  expect(tokenCalls.map((e) => [e.method, e.status, (e.body as Record<string, string>).client_secret])).toEqual([
+    ["POST", 200, "[redacted]"],
+  ]);
 });
 
 it("refuses a wrong secret without repeating it", async () => {

@@ -98,7 +98,11 @@ const examples = {
     error: {
       code: "RestoreSessionActionNotAllowed",
       message: "Activation refused: the session is not in draft.",
-      innerError: { date: "2026-11-28T21:03:00", "request-id": "6f1c0c4e-1f7a-4c4b-9a3e-2b7d8e9f0a1b", "client-request-id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" },
+      innerError: {
+        date: "2026-11-28T21:03:00",
+        "request-id": "6f1c0c4e-1f7a-4c4b-9a3e-2b7d8e9f0a1b",
+        "client-request-id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+      },
     },
   },
 };
@@ -152,11 +156,20 @@ describe.each(VERSIONS)("%s: the documented examples (§9) are valid", (version)
       200,
       {
         value: [
-          { id: "3c9a0b1d-0000-4000-8000-000000000001", status: "added", destinationType: "inPlace", restorePoint: { id: RESTORE_POINT_ID } },
+          {
+            id: "3c9a0b1d-0000-4000-8000-000000000001",
+            status: "added",
+            destinationType: "inPlace",
+            restorePoint: { id: RESTORE_POINT_ID },
+          },
           {
             "@contentId": "2",
             id: "e0f1a2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b",
-            "@Core.DataModificationException": { info: { code: "ArtifactNotFound", message: "No such artifact." }, failedOperation: "delete", responseCode: 409 },
+            "@Core.DataModificationException": {
+              info: { code: "ArtifactNotFound", message: "No such artifact." },
+              failedOperation: "delete",
+              responseCode: 409,
+            },
           },
         ],
       },
@@ -166,7 +179,9 @@ describe.each(VERSIONS)("%s: the documented examples (§9) are valid", (version)
       "GET",
       `${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit`,
       200,
-      { value: [{ "@odata.type": "#microsoft.graph.siteProtectionUnit", id: "0b6c1f3e", siteId: "s", policyId: "p", status: "protected" }] },
+      {
+        value: [{ "@odata.type": "#microsoft.graph.siteProtectionUnit", id: "0b6c1f3e", siteId: "s", policyId: "p", status: "protected" }],
+      },
     ],
   ])("response: %s", (_name, method, path, status, body) => {
     expect(spec.validateResponse(method, path, status, body)).toEqual([]);
@@ -229,7 +244,12 @@ describe("v1.0: invalid requests report each problem by property", () => {
   });
 
   test("search with wrong types, a bad date, an unknown preference and an unknown property", () => {
-    const body = { protectionUnitIds: "0b6c1f3e", protectionTimePeriod: { startDateTime: "yesterday" }, restorePointPreference: "newest", limit: 5 };
+    const body = {
+      protectionUnitIds: "0b6c1f3e",
+      protectionTimePeriod: { startDateTime: "yesterday" },
+      restorePointPreference: "newest",
+      limit: 5,
+    };
     expect(spec.validateRequest("POST", `${ROOT}/restorePoints/search`, body)).toEqual([
       "protectionUnitIds: must be array",
       'protectionTimePeriod.startDateTime: must match format "date-time"',
@@ -254,7 +274,9 @@ describe("v1.0: invalid requests report each problem by property", () => {
   });
 
   test("a body that is not an object", () => {
-    expect(spec.validateRequest("POST", `${ROOT}/sharePointRestoreSessions`, [examples.createRequest])).toEqual(["(body): must be a JSON object"]);
+    expect(spec.validateRequest("POST", `${ROOT}/sharePointRestoreSessions`, [examples.createRequest])).toEqual([
+      "(body): must be a JSON object",
+    ]);
   });
 
   test("a body for a path the document does not have", () => {
@@ -300,7 +322,13 @@ describe("v1.0: invalid responses", () => {
   const spec = createSpecValidator("v1.0");
 
   test("a session with wrong types, a bad timestamp, a fractional count and an unknown status", () => {
-    const body = { id: 5, status: "done", createdDateTime: "yesterday", restoreSessionArtifactCount: { total: 1.5 }, createdBy: { application: "app" } };
+    const body = {
+      id: 5,
+      status: "done",
+      createdDateTime: "yesterday",
+      restoreSessionArtifactCount: { total: 1.5 },
+      createdBy: { application: "app" },
+    };
     expect(spec.validateResponse("GET", `${ROOT}/restoreSessions/${SESSION_ID}`, 200, body)).toEqual([
       "id: must be string",
       "createdBy.application: must be object",
@@ -311,9 +339,9 @@ describe("v1.0: invalid responses", () => {
   });
 
   test("an error body without the error envelope", () => {
-    expect(spec.validateResponse("POST", `${ROOT}/restoreSessions/${SESSION_ID}/activate`, 403, { code: "RestoreSessionActionNotAllowed" })).toEqual([
-      "(response): must have required property 'error'",
-    ]);
+    expect(
+      spec.validateResponse("POST", `${ROOT}/restoreSessions/${SESSION_ID}/activate`, 403, { code: "RestoreSessionActionNotAllowed" }),
+    ).toEqual(["(response): must have required property 'error'"]);
   });
 
   test("an error body missing its message", () => {
@@ -337,7 +365,9 @@ describe("v1.0: invalid responses", () => {
   });
 
   test("a count that is not a number", () => {
-    expect(spec.validateResponse("GET", `${ROOT}/sharePointRestoreSessions/$count`, 200, "many")).toEqual(["(response): must be an integer count"]);
+    expect(spec.validateResponse("GET", `${ROOT}/sharePointRestoreSessions/$count`, 200, "many")).toEqual([
+      "(response): must be an integer count",
+    ]);
   });
 
   test("a success from an operation the document does not have", () => {
@@ -347,8 +377,8 @@ describe("v1.0: invalid responses", () => {
   });
 
   test("a list page whose value is not an array", () => {
-    expect(spec.validateResponse("GET", `${ROOT}/sharePointRestoreSessions/${SESSION_ID}/siteRestoreArtifacts`, 200, { value: {} })).toEqual([
-      "value: must be array",
-    ]);
+    expect(
+      spec.validateResponse("GET", `${ROOT}/sharePointRestoreSessions/${SESSION_ID}/siteRestoreArtifacts`, 200, { value: {} }),
+    ).toEqual(["value: must be array"]);
   });
 });

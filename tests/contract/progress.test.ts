@@ -61,9 +61,16 @@ describe("status machine", () => {
       restoreSessionArtifactCount: { total: 2, inProgress: 0, completed: 1, failed: 1 },
       error: { code: "UnknownError", message: expect.any(String) },
     });
-    expect(view.artifacts[1]).toMatchObject({ error: { code: "ArtifactCannotBeRestored" }, restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/hr-restored-1" });
+    expect(view.artifacts[1]).toMatchObject({
+      error: { code: "ArtifactCannotBeRestored" },
+      restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/hr-restored-1",
+    });
     expect(sessionSchema.parse(view.session).completedDateTime).toBe(at(35.5));
-    expect(pageSchema(artifactSchema).parse({ value: view.artifacts }).value.map((a) => a.status)).toEqual(["succeeded", "failed"]);
+    expect(
+      pageSchema(artifactSchema)
+        .parse({ value: view.artifacts })
+        .value.map((a) => a.status),
+    ).toEqual(["succeeded", "failed"]);
   });
 
   it("restores inPlace onto the original site and completes", async () => {
@@ -73,7 +80,12 @@ describe("status machine", () => {
     emulator.clock.advance(60 * MINUTE);
     const view = await statuses(id);
     expect(view.session.status).toBe("completed");
-    expect(view.artifacts[0]).toMatchObject({ status: "succeeded", restoredSiteId: finance!.siteId, restoredSiteWebUrl: finance!.siteWebUrl, restoredSiteName: "Finance" });
+    expect(view.artifacts[0]).toMatchObject({
+      status: "succeeded",
+      restoredSiteId: finance!.siteId,
+      restoredSiteWebUrl: finance!.siteWebUrl,
+      restoredSiteName: "Finance",
+    });
   });
 
   it("numbers successive new-site restores of the same site", async () => {
@@ -146,7 +158,9 @@ describe("limits", () => {
       const points = latestPoints(emulator, 150);
       const id = await createDraft(emulator, points.slice(0, 50));
       for (const chunk of [points.slice(50, 100), points.slice(100)]) {
-        const patched = await call(emulator, "PATCH", `${SP}/${id}`, { body: { "siteRestoreArtifacts@delta": chunk.map((p) => ({ restorePoint: { id: p }, destinationType: "inPlace" })) } });
+        const patched = await call(emulator, "PATCH", `${SP}/${id}`, {
+          body: { "siteRestoreArtifacts@delta": chunk.map((p) => ({ restorePoint: { id: p }, destinationType: "inPlace" })) },
+        });
         expect(patched.body.value.filter((v: any) => v.status === "added")).toHaveLength(50);
       }
       const first = await call(emulator, "GET", `${SP}/${id}/siteRestoreArtifacts`);

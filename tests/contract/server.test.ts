@@ -15,7 +15,10 @@ interface Answer {
 }
 
 /** One HTTPS request that trusts only `caPath`. */
-function httpsRequest(url: string, options: { ca: string; method?: string; token?: string; body?: unknown; timeoutMs?: number }): Promise<Answer> {
+function httpsRequest(
+  url: string,
+  options: { ca: string; method?: string; token?: string; body?: unknown; timeoutMs?: number },
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const request = https.request(
       url,
@@ -59,7 +62,12 @@ describe("HTTPS server", () => {
 
   it("creates over TLS and answers 401 without a token", async () => {
     const body = { siteRestoreArtifacts: [{ restorePoint: { id: latestPoints(emulator, 1)[0] }, destinationType: "inPlace" }] };
-    const created = await httpsRequest(`${emulator.url}/v1.0${SP}`, { ca: emulator.caPath, method: "POST", token: emulator.accessToken, body });
+    const created = await httpsRequest(`${emulator.url}/v1.0${SP}`, {
+      ca: emulator.caPath,
+      method: "POST",
+      token: emulator.accessToken,
+      body,
+    });
     expect(created.status).toBe(201);
     const refused = await httpsRequest(`${emulator.url}/beta${RS}`, { ca: emulator.caPath });
     expect(refused.status).toBe(401);
@@ -68,7 +76,9 @@ describe("HTTPS server", () => {
 
   it("destroys the socket for a reset fault", async () => {
     emulator.faults.add({ reset: "before", times: 1 });
-    await expect(httpsRequest(`${emulator.url}/v1.0${RS}`, { ca: emulator.caPath, token: emulator.accessToken })).rejects.toMatchObject({ code: "ECONNRESET" });
+    await expect(httpsRequest(`${emulator.url}/v1.0${RS}`, { ca: emulator.caPath, token: emulator.accessToken })).rejects.toMatchObject({
+      code: "ECONNRESET",
+    });
   });
 
   it("leaves a timeout fault unanswered, and close() still completes", async () => {
@@ -90,7 +100,9 @@ describe("HTTPS server", () => {
       expect(own.caPath).not.toBe(testCa().certPath);
       const answer = await httpsRequest(`${own.url}/v1.0${RS}`, { ca: own.caPath, token: own.accessToken });
       expect(answer.status).toBe(200);
-      await expect(httpsRequest(`${own.url}/v1.0${RS}`, { ca: testCa().certPath, token: own.accessToken })).rejects.toThrow(/self.signed|unable to verify|certificate/i);
+      await expect(httpsRequest(`${own.url}/v1.0${RS}`, { ca: testCa().certPath, token: own.accessToken })).rejects.toThrow(
+        /self.signed|unable to verify|certificate/i,
+      );
     } finally {
       await own.close();
     }

@@ -52,17 +52,35 @@ describe("create", () => {
   it.each([
     ["an empty artifact list", { siteRestoreArtifacts: [] }, 400, "InvalidArtifactRequest"],
     ["a missing destination type", { siteRestoreArtifacts: [{ restorePoint: { id: "x" } }] }, 400, "InvalidPathType"],
-    ["an unknown restore point", { siteRestoreArtifacts: [artifact("00000000-0000-4000-8000-000000000000_1764363600_14_1")] }, 400, "InvalidRestorePoint"],
+    [
+      "an unknown restore point",
+      { siteRestoreArtifacts: [artifact("00000000-0000-4000-8000-000000000000_1764363600_14_1")] },
+      400,
+      "InvalidRestorePoint",
+    ],
     ["an empty restore point id", { siteRestoreArtifacts: [artifact("")] }, 400, "InvalidRestorePoint"],
-    ["granular artifacts (not emulated)", { granularSiteRestoreArtifacts: [{ browseSessionId: "b", id: "i" }] }, 400, "InvalidArtifactRequest"],
+    [
+      "granular artifacts (not emulated)",
+      { granularSiteRestoreArtifacts: [{ browseSessionId: "b", id: "i" }] },
+      400,
+      "InvalidArtifactRequest",
+    ],
   ])("rejects %s", async (_name, body, status, code) => {
     expectGraphError(await call(emulator, "POST", SP, { body }), status, code);
   });
 
   it("rejects mixed destinations, duplicates and more than 50 artifacts", async () => {
     const [a, b] = latestPoints(emulator, 2);
-    expectGraphError(await call(emulator, "POST", SP, { body: { siteRestoreArtifacts: [artifact(a!, "new"), artifact(b!, "inPlace")] } }), 400, "DifferentRestoreDestinationType");
-    expectGraphError(await call(emulator, "POST", SP, { body: { siteRestoreArtifacts: [artifact(a!), artifact(a!)] } }), 400, "DuplicateArtifactInList");
+    expectGraphError(
+      await call(emulator, "POST", SP, { body: { siteRestoreArtifacts: [artifact(a!, "new"), artifact(b!, "inPlace")] } }),
+      400,
+      "DifferentRestoreDestinationType",
+    );
+    expectGraphError(
+      await call(emulator, "POST", SP, { body: { siteRestoreArtifacts: [artifact(a!), artifact(a!)] } }),
+      400,
+      "DuplicateArtifactInList",
+    );
     const many = await startFrozen({ sites: 51 });
     try {
       const points = latestPoints(many, 51).map((id) => artifact(id));
@@ -74,7 +92,9 @@ describe("create", () => {
   });
 
   it("rejects unknown and read-only properties against the OpenAPI document, naming them", async () => {
-    const unknown = await call(emulator, "POST", SP, { body: { siteRestoreArtifacts: [artifact(latestPoints(emulator, 1)[0]!)], color: "blue" } });
+    const unknown = await call(emulator, "POST", SP, {
+      body: { siteRestoreArtifacts: [artifact(latestPoints(emulator, 1)[0]!)], color: "blue" },
+    });
     expectGraphError(unknown, 400, "BadRequest");
     expect(unknown.body.error.message).toContain("color");
     const readOnly = await call(emulator, "POST", SP, { body: { status: "active" } });
@@ -84,7 +104,11 @@ describe("create", () => {
 
   it("rejects a body that is not JSON", async () => {
     const response = await emulator.fetch(
-      new Request(`${emulator.url}/v1.0${SP}`, { method: "POST", headers: { authorization: `Bearer ${emulator.accessToken}` }, body: "{not json" }),
+      new Request(`${emulator.url}/v1.0${SP}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${emulator.accessToken}` },
+        body: "{not json",
+      }),
     );
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).error.code).toBe("BadRequest");
@@ -148,19 +172,35 @@ describe("PATCH siteRestoreArtifacts@delta", () => {
     expect(result.body.value).toEqual([
       { "@contentId": "1", id: expect.any(String), destinationType: "inPlace", status: "added", restorePoint: { id: b } },
       { "@contentId": "2", "@removed": { reason: "deleted" }, id: existing },
-      { "@contentId": "3", "@Core.DataModificationException": { info: { code: "ArtifactNotFound", message: expect.any(String) }, failedOperation: "delete", responseCode: 409 } },
-      { "@contentId": "4", "@Core.DataModificationException": { info: { code: "InvalidRestorePoint", message: expect.any(String) }, failedOperation: "insert", responseCode: 400 } },
-      { "@contentId": "5", "@Core.DataModificationException": { info: { code: "DuplicateArtifactInList", message: expect.any(String) }, failedOperation: "insert", responseCode: 409 } },
+      {
+        "@contentId": "3",
+        "@Core.DataModificationException": {
+          info: { code: "ArtifactNotFound", message: expect.any(String) },
+          failedOperation: "delete",
+          responseCode: 409,
+        },
+      },
+      {
+        "@contentId": "4",
+        "@Core.DataModificationException": {
+          info: { code: "InvalidRestorePoint", message: expect.any(String) },
+          failedOperation: "insert",
+          responseCode: 400,
+        },
+      },
+      {
+        "@contentId": "5",
+        "@Core.DataModificationException": {
+          info: { code: "DuplicateArtifactInList", message: expect.any(String) },
+          failedOperation: "insert",
+          responseCode: 409,
+        },
+      },
       { "@contentId": "6", id: expect.any(String), destinationType: "inPlace", status: "added", restorePoint: { id: c } },
     ]);
-    expect(result.body.value.map((item: unknown) => deltaResultSchema.parse(item)["@Core.DataModificationException"]?.responseCode)).toEqual([
-      undefined,
-      undefined,
-      409,
-      400,
-      409,
-      undefined,
-    ]);
+    expect(
+      result.body.value.map((item: unknown) => deltaResultSchema.parse(item)["@Core.DataModificationException"]?.responseCode),
+    ).toEqual([undefined, undefined, 409, 400, 409, undefined]);
     const after = await call(emulator, "GET", `${SP}/${id}/siteRestoreArtifacts`);
     expect(after.body.value.map((x: { restorePoint: { id: string } }) => x.restorePoint.id)).toEqual([b, c]);
   });
@@ -175,7 +215,11 @@ describe("PATCH siteRestoreArtifacts@delta", () => {
   it("rejects more than 50 items with 400 RestoreArtifactsLimitBreached and a body without @delta with InvalidPatchRequest", async () => {
     const id = await createDraft(emulator, latestPoints(emulator, 1));
     const items = Array.from({ length: 51 }, () => ({ "@removed": { reason: "changed" }, id: "e0f1a2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b" }));
-    expectGraphError(await call(emulator, "PATCH", `${SP}/${id}`, { body: { "siteRestoreArtifacts@delta": items } }), 400, "RestoreArtifactsLimitBreached");
+    expectGraphError(
+      await call(emulator, "PATCH", `${SP}/${id}`, { body: { "siteRestoreArtifacts@delta": items } }),
+      400,
+      "RestoreArtifactsLimitBreached",
+    );
     expectGraphError(await call(emulator, "PATCH", `${SP}/${id}`, { body: {} }), 400, "InvalidPatchRequest");
   });
 });
@@ -189,15 +233,26 @@ describe("delete and activate", () => {
     expectGraphError(await call(emulator, "DELETE", `${RS}/${id}`), 404, "RestoreSessionNotFound");
   });
 
-  it.each(["activate", "microsoft.graph.activate"])("activates with POST .../%s, then refuses PATCH, DELETE and activate with 403", async (action) => {
-    const id = await createDraft(emulator, latestPoints(emulator, 1));
-    const activated = await call(emulator, "POST", `${RS}/${id}/${action}`);
-    expect(activated.status).toBe(200);
-    expect(activated.body).toMatchObject({ id, status: "activating", restoreSessionArtifactCount: { total: 1, inProgress: 1, completed: 0, failed: 0 } });
-    expectGraphError(await call(emulator, "PATCH", `${SP}/${id}`, { body: { "siteRestoreArtifacts@delta": [] } }), 403, "RestoreSessionActionNotAllowed");
-    expectGraphError(await call(emulator, "DELETE", `${RS}/${id}`), 403, "RestoreSessionActionNotAllowed");
-    expectGraphError(await call(emulator, "POST", `${RS}/${id}/activate`), 403, "RestoreSessionActionNotAllowed");
-  });
+  it.each(["activate", "microsoft.graph.activate"])(
+    "activates with POST .../%s, then refuses PATCH, DELETE and activate with 403",
+    async (action) => {
+      const id = await createDraft(emulator, latestPoints(emulator, 1));
+      const activated = await call(emulator, "POST", `${RS}/${id}/${action}`);
+      expect(activated.status).toBe(200);
+      expect(activated.body).toMatchObject({
+        id,
+        status: "activating",
+        restoreSessionArtifactCount: { total: 1, inProgress: 1, completed: 0, failed: 0 },
+      });
+      expectGraphError(
+        await call(emulator, "PATCH", `${SP}/${id}`, { body: { "siteRestoreArtifacts@delta": [] } }),
+        403,
+        "RestoreSessionActionNotAllowed",
+      );
+      expectGraphError(await call(emulator, "DELETE", `${RS}/${id}`), 403, "RestoreSessionActionNotAllowed");
+      expectGraphError(await call(emulator, "POST", `${RS}/${id}/activate`), 403, "RestoreSessionActionNotAllowed");
+    },
+  );
 
   it("refuses to activate an empty session", async () => {
     const empty = await call(emulator, "POST", SP, { body: {} });
@@ -215,7 +270,11 @@ describe("authentication and roles", () => {
     const readOnly = emulator.issueToken(undefined, ["BackupRestore-Restore.Read.All"]);
     expect((await call(emulator, "GET", RS, { token: readOnly })).status).toBe(200);
     expectGraphError(await call(emulator, "POST", SP, { token: readOnly, body: {} }), 403, "Forbidden");
-    expectGraphError(await call(emulator, "POST", "/solutions/backupRestore/restorePoints/search", { token: readOnly, body: { protectionUnitIds: [] } }), 403, "Forbidden");
+    expectGraphError(
+      await call(emulator, "POST", "/solutions/backupRestore/restorePoints/search", { token: readOnly, body: { protectionUnitIds: [] } }),
+      403,
+      "Forbidden",
+    );
     expectGraphError(await call(emulator, "GET", "/solutions/backupRestore/siteProtectionUnits", { token: readOnly }), 403, "Forbidden");
   });
 

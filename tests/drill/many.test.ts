@@ -57,6 +57,8 @@ it("1,000 sites in one session with no chunking by the user; the next up is a no
 it("more than 1,000 sites fail check with the service's limit, without calling Graph", async () => {
   const entries = Array.from({ length: 1001 }, (_, i) => ({ siteId: `site-${i}` }));
   const result = await rig.host.check(rig.urn, {}, rig.props({ siteRestoreArtifacts: entries }));
-  expect(result.failures).toEqual([{ property: "siteRestoreArtifacts", reason: "a session holds at most 1000 sites; split the sites over several sessions" }]);
+  expect(result.failures).toEqual([
+    { property: "siteRestoreArtifacts", reason: "a session holds at most 1000 sites; split the sites over several sessions" },
+  ]);
   expect(rig.graphRequests()).toEqual([]);
 });

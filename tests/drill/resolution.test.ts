@@ -33,29 +33,56 @@ describe("check validates shapes only", () => {
       }),
     );
     expect(result.failures).toEqual([
-      { property: "siteRestoreArtifacts[0].siteWebUrl", reason: "must be an https URL without credentials, like https://contoso.sharepoint.com/sites/finance" },
+      {
+        property: "siteRestoreArtifacts[0].siteWebUrl",
+        reason: "must be an https URL without credentials, like https://contoso.sharepoint.com/sites/finance",
+      },
       { property: "siteRestoreArtifacts[1]", reason: "give exactly one of siteWebUrl or siteId (or a restorePointId instead)" },
       { property: "siteRestoreArtifacts[2].pointInTime", reason: "must not be in the future; restore points exist only for the past" },
-      { property: "siteRestoreArtifacts[3].pointInTime", reason: "must be an ISO 8601 date and time with a zone, like 2026-03-01T00:00:00Z" },
-      { property: "siteRestoreArtifacts[4].restorePointPreference", reason: 'must be "latest" (newest at or before pointInTime) or "oldest" (oldest at or after pointInTime)' },
-      { property: "siteRestoreArtifacts[4].colour", reason: "unknown property; allowed here: siteWebUrl, siteId, pointInTime, restorePointPreference, fastRestoreOnly" },
+      {
+        property: "siteRestoreArtifacts[3].pointInTime",
+        reason: "must be an ISO 8601 date and time with a zone, like 2026-03-01T00:00:00Z",
+      },
+      {
+        property: "siteRestoreArtifacts[4].restorePointPreference",
+        reason: 'must be "latest" (newest at or before pointInTime) or "oldest" (oldest at or after pointInTime)',
+      },
+      {
+        property: "siteRestoreArtifacts[4].colour",
+        reason: "unknown property; allowed here: siteWebUrl, siteId, pointInTime, restorePointPreference, fastRestoreOnly",
+      },
     ]);
     expect(rig.graphRequests()).toEqual([]);
   });
 
   it("rejects the same site twice (URL normalized) and refuses inPlace without allowInPlaceRestore", async () => {
-    const dup = await rig.host.check(rig.urn, {}, rig.props({
-      siteRestoreArtifacts: [{ siteWebUrl: "https://Contoso.SharePoint.com/sites/finance/" }, { siteWebUrl: "https://contoso.sharepoint.com/sites/finance" }],
-    }));
+    const dup = await rig.host.check(
+      rig.urn,
+      {},
+      rig.props({
+        siteRestoreArtifacts: [
+          { siteWebUrl: "https://Contoso.SharePoint.com/sites/finance/" },
+          { siteWebUrl: "https://contoso.sharepoint.com/sites/finance" },
+        ],
+      }),
+    );
     expect(dup.failures).toEqual([
-      { property: "siteRestoreArtifacts[1].siteWebUrl", reason: "names the same site as siteRestoreArtifacts[0]; a session restores each site once" },
+      {
+        property: "siteRestoreArtifacts[1].siteWebUrl",
+        reason: "names the same site as siteRestoreArtifacts[0]; a session restores each site once",
+      },
     ]);
     const [site] = protectedSites(rig.emulator);
-    const inPlace = await rig.host.check(rig.urn, {}, rig.props({ siteRestoreArtifacts: [{ siteId: site!.siteId }], destinationType: "inPlace" }));
+    const inPlace = await rig.host.check(
+      rig.urn,
+      {},
+      rig.props({ siteRestoreArtifacts: [{ siteId: site!.siteId }], destinationType: "inPlace" }),
+    );
     expect(inPlace.failures).toEqual([
       {
         property: "destinationType",
-        reason: 'an in-place restore rolls the production sites back to the restore point and cannot be undone; set allowInPlaceRestore: true to confirm, or use destinationType: "new"',
+        reason:
+          'an in-place restore rolls the production sites back to the restore point and cannot be undone; set allowInPlaceRestore: true to confirm, or use destinationType: "new"',
       },
     ]);
     await rig.checked({ siteRestoreArtifacts: [{ siteId: site!.siteId }], destinationType: "inPlace", allowInPlaceRestore: true });
@@ -92,9 +119,9 @@ describe("create resolves sites before anything exists", () => {
     expect(artifacts.map((a) => a.restorePointId).slice(0, 5)).toEqual(latestIds);
     expect(artifacts[5]).toMatchObject({ siteId: sites[5]!.siteId, requestedPointInTime: pointInTime, restorePointPreference: "oldest" });
     expect(Date.parse(artifacts[5]!.protectionDateTime!)).toBeGreaterThanOrEqual(Date.parse(pointInTime));
-    expect((post!.body as { siteRestoreArtifacts: { restorePoint: { id: string } }[] }).siteRestoreArtifacts.map((a) => a.restorePoint.id)).toEqual(
-      artifacts.map((a) => a.restorePointId),
-    );
+    expect(
+      (post!.body as { siteRestoreArtifacts: { restorePoint: { id: string } }[] }).siteRestoreArtifacts.map((a) => a.restorePoint.id),
+    ).toEqual(artifacts.map((a) => a.restorePointId));
 
     // The next up with the same program is a no-op: requests are compared, never re-resolved.
     rig.emulator.journal.clear();
@@ -141,12 +168,18 @@ describe("create resolves sites before anything exists", () => {
     // The host hands the stack config to the provider once, so a signed-in user gets a host of its own.
     const userHost = await startHost({ cwd: makeProgramDir() });
     try {
-      await userHost.configure({ "m365-backup:graphEndpoint": rig.emulator.url, "m365-backup:accessToken": rig.emulator.issueToken(admin.clientId) });
+      await userHost.configure({
+        "m365-backup:graphEndpoint": rig.emulator.url,
+        "m365-backup:accessToken": rig.emulator.issueToken(admin.clientId),
+      });
       rig.emulator.journal.clear();
       const created = await userHost.create(rig.urn, byUrl);
       expect(rig.graphRequests()).toEqual([`GET ${UNITS} 200`, `POST ${SEARCH} 200`, `POST ${SESSIONS} 201`]);
       expect(created.properties.siteRestoreArtifacts).toEqual([
-        expect.objectContaining({ siteWebUrl: `${site!.siteWebUrl.toUpperCase()}/`, restorePointId: rig.emulator.tenant.latestRestorePointId(site!.siteId) }),
+        expect.objectContaining({
+          siteWebUrl: `${site!.siteWebUrl.toUpperCase()}/`,
+          restorePointId: rig.emulator.tenant.latestRestorePointId(site!.siteId),
+        }),
       ]);
       await userHost.delete(created.id, rig.urn, created.properties);
     } finally {

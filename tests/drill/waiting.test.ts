@@ -29,7 +29,15 @@ interface Report {
   completedDateTime: string;
   restoreDurationSeconds: number;
   worstDataAgeSeconds: number;
-  sites: { siteId: string; protectionDateTime: string; dataAgeSeconds: number; durationSeconds: number; status: string; restoredSiteWebUrl: string; error?: { code: string } }[];
+  sites: {
+    siteId: string;
+    protectionDateTime: string;
+    dataAgeSeconds: number;
+    durationSeconds: number;
+    status: string;
+    restoredSiteWebUrl: string;
+    error?: { code: string };
+  }[];
 }
 
 describe("waitForCompletion", () => {
@@ -52,7 +60,11 @@ describe("waitForCompletion", () => {
     const report = properties.drillReport as Report;
     const activated = Date.parse(properties.activatedDateTime as string);
     const completed = Date.parse(properties.completedDateTime as string);
-    expect(report).toMatchObject({ status: "completed", activatedDateTime: properties.activatedDateTime, completedDateTime: properties.completedDateTime });
+    expect(report).toMatchObject({
+      status: "completed",
+      activatedDateTime: properties.activatedDateTime,
+      completedDateTime: properties.completedDateTime,
+    });
     expect(report.restoreDurationSeconds).toBe(Math.round((completed - activated) / 1000));
     expect(report.restoreDurationSeconds).toBeGreaterThan(0);
     const ages = report.sites.map((s) => Math.round((Date.parse(pointInTime) - Date.parse(s.protectionDateTime)) / 1000));
@@ -63,7 +75,11 @@ describe("waitForCompletion", () => {
 
     // Only reads after the activation: waiting never writes.
     const writes = rig.graphRequests().filter((r) => !r.startsWith("GET"));
-    expect(writes).toEqual([`POST /v1.0/solutions/backupRestore/restorePoints/search 200`, `POST ${SESSIONS} 201`, `POST ${RESTORE_SESSIONS}/${id}/activate 200`]);
+    expect(writes).toEqual([
+      `POST /v1.0/solutions/backupRestore/restorePoints/search 200`,
+      `POST ${SESSIONS} 201`,
+      `POST ${RESTORE_SESSIONS}/${id}/activate 200`,
+    ]);
     expect(rig.graphRequests().slice(-2)).toEqual([`GET ${RESTORE_SESSIONS}/${id} 200`, `GET ${SESSIONS}/${id}/siteRestoreArtifacts 200`]);
     expect(await rig.host.diff(id, rig.urn, properties, inputs)).toMatchObject({ changes: "NONE" });
   });
@@ -148,7 +164,11 @@ describe("TooManyActiveRestoreSessions", () => {
       );
     const rp = rig.emulator.tenant.latestRestorePointId(sites()[6]!.siteId);
     for (let i = 0; i < 25; i++) {
-      const created = (await (await graph("POST", "/solutions/backupRestore/sharePointRestoreSessions", { siteRestoreArtifacts: [{ restorePoint: { id: rp }, destinationType: "new" }] })).json()) as { id: string };
+      const created = (await (
+        await graph("POST", "/solutions/backupRestore/sharePointRestoreSessions", {
+          siteRestoreArtifacts: [{ restorePoint: { id: rp }, destinationType: "new" }],
+        })
+      ).json()) as { id: string };
       expect((await graph("POST", `/solutions/backupRestore/restoreSessions/${created.id}/activate`)).status).toBe(200);
     }
     rig.emulator.journal.clear();
@@ -159,7 +179,9 @@ describe("TooManyActiveRestoreSessions", () => {
       waitForCompletion: { timeoutMinutes: 0.5, pollIntervalSeconds: 0.3 },
     });
     const creating = rig.host.create(rig.urn, inputs);
-    await rig.hostPrinted(/the tenant already has 25 active restore sessions \(TooManyActiveRestoreSessions\); trying to activate again in [\d.]+ s \(giving up in [\d.]+ s\)/);
+    await rig.hostPrinted(
+      /the tenant already has 25 active restore sessions \(TooManyActiveRestoreSessions\); trying to activate again in [\d.]+ s \(giving up in [\d.]+ s\)/,
+    );
     // The other sessions finish; the next activation attempt gets through.
     rig.emulator.clock.setSpeed(FAST);
     const created = await creating;

@@ -11,7 +11,7 @@ import { makeProgramDir, repoRoot } from "../support/program-dir";
 import { testCa } from "../support/test-ca";
 
 // The program side exactly as a consumer loads it: the built package.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { SharePointRestoreSession } = require(path.join(repoRoot, "dist", "provider")) as typeof import("../../provider");
 
 const SESSIONS = "/v1.0/solutions/backupRestore/sharePointRestoreSessions";
@@ -27,7 +27,10 @@ let desired: { sites: number[]; activate: boolean } | undefined;
 
 beforeAll(async () => {
   emulator = await startEmulator({ tls: testCa() });
-  restorePoints = emulator.tenant.sites().filter((s) => s.protectionUnitId).map((s) => emulator.tenant.latestRestorePointId(s.siteId));
+  restorePoints = emulator.tenant
+    .sites()
+    .filter((s) => s.protectionUnitId)
+    .map((s) => emulator.tenant.latestRestorePointId(s.siteId));
 });
 afterAll(() => emulator?.close());
 
@@ -107,7 +110,11 @@ test("an update while in draft PATCHes the same session, then activating it is a
   const update = await stack().up();
   expect(update.changes).toEqual({ create: 0, update: 1, replace: 0, same: 0, delete: 0 });
   expect(update.outputs.id).toBe(id);
-  expect(requests()).toEqual([`GET ${SESSIONS}/${id}/siteRestoreArtifacts 200`, `PATCH ${SESSIONS}/${id} 200`, `GET ${RESTORE_SESSIONS}/${id} 200`]);
+  expect(requests()).toEqual([
+    `GET ${SESSIONS}/${id}/siteRestoreArtifacts 200`,
+    `PATCH ${SESSIONS}/${id} 200`,
+    `GET ${RESTORE_SESSIONS}/${id} 200`,
+  ]);
   expect(inEmulator(id)[0]).toMatchObject({ status: "draft" });
 
   desired = { sites: [1, 3], activate: true };

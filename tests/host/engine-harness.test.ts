@@ -9,9 +9,13 @@ import { engineHarness, type StackState, type StepEvent } from "../../demo/harne
 import { echoProviderDir, makeProgramDir } from "../support/program-dir";
 
 // The fixture's program side, loaded from its real path like the program dir's link resolves it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { Echo } = require(echoProviderDir) as {
-  Echo: new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource & { [key: string]: pulumi.Output<unknown> };
+  Echo: new (
+    name: string,
+    args: Record<string, unknown>,
+    opts?: pulumi.CustomResourceOptions,
+  ) => pulumi.CustomResource & { [key: string]: pulumi.Output<unknown> };
 };
 
 const TYPE = "pulumi-nodejs:dynamic/echo:Echo";
@@ -56,7 +60,9 @@ function echoStore(): EchoStore {
 
 /** The provider calls since `from`, as "method id" (configure and check carry no id). */
 function callsSince(from: number): string[] {
-  return echoStore().calls.slice(from).map((c) => (c.id ? `${c.method} ${c.id}` : c.method));
+  return echoStore()
+    .calls.slice(from)
+    .map((c) => (c.id ? `${c.method} ${c.id}` : c.method));
 }
 
 function withoutProvider(props: Record<string, unknown>): Record<string, unknown> {
@@ -87,8 +93,20 @@ test("up creates, a second up is all same, and the state file holds exactly the 
   const written = state();
   expect(written.outputs).toEqual({ labels: ["alpha", "beta"], firstId: "echo-alpha-1" });
   expect(written.resources.map((r) => ({ ...r, inputs: withoutProvider(r.inputs), outputs: withoutProvider(r.outputs) }))).toEqual([
-    { urn: urnA, type: TYPE, id: "echo-alpha-1", inputs: { label: "alpha", size: 2, greeting: "hi" }, outputs: { label: "alpha", size: 2, greeting: "hi", revision: 1 } },
-    { urn: urnB, type: TYPE, id: "echo-beta-2", inputs: { label: "beta", zone: "z1", size: 2, greeting: "hi" }, outputs: { label: "beta", zone: "z1", size: 2, greeting: "hi", revision: 1 } },
+    {
+      urn: urnA,
+      type: TYPE,
+      id: "echo-alpha-1",
+      inputs: { label: "alpha", size: 2, greeting: "hi" },
+      outputs: { label: "alpha", size: 2, greeting: "hi", revision: 1 },
+    },
+    {
+      urn: urnB,
+      type: TYPE,
+      id: "echo-beta-2",
+      inputs: { label: "beta", zone: "z1", size: 2, greeting: "hi" },
+      outputs: { label: "beta", zone: "z1", size: 2, greeting: "hi", revision: 1 },
+    },
   ]);
 
   const before = echoStore().calls.length;
@@ -96,7 +114,10 @@ test("up creates, a second up is all same, and the state file holds exactly the 
   expect(second.changes).toEqual({ create: 0, update: 0, replace: 0, same: 2, delete: 0 });
   expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "check", "diff echo-beta-2"]);
   expect(events.filter((e) => e.status === "done").map((e) => `${e.op} ${e.urn.split("::")[3]}`)).toEqual([
-    "create a", "create b", "same a", "same b",
+    "create a",
+    "create b",
+    "same a",
+    "same b",
   ]);
 });
 
@@ -119,13 +140,27 @@ test("changing an input updates in place; a zone change replaces create-before-d
   desired.b = { label: "beta", zone: "z2" };
   before = echoStore().calls.length;
   expect((await harness().up()).changes).toEqual({ create: 0, update: 0, replace: 1, same: 1, delete: 0 });
-  expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "check", "diff echo-beta-2", "create", "delete echo-beta-2"]);
-  expect(state().resources.map((r) => [r.urn, r.id])).toEqual([[urnA, "echo-alpha-1"], [urnB, "echo-beta-3"]]);
+  expect(callsSince(before)).toEqual([
+    "configure",
+    "check",
+    "diff echo-alpha-1",
+    "check",
+    "diff echo-beta-2",
+    "create",
+    "delete echo-beta-2",
+  ]);
+  expect(state().resources.map((r) => [r.urn, r.id])).toEqual([
+    [urnA, "echo-alpha-1"],
+    [urnB, "echo-beta-3"],
+  ]);
 
   delete desired.a;
   before = echoStore().calls.length;
   const dropped = await harness().up();
-  expect(dropped).toEqual({ outputs: { labels: ["beta"], firstId: "echo-beta-3" }, changes: { create: 0, update: 0, replace: 0, same: 1, delete: 1 } });
+  expect(dropped).toEqual({
+    outputs: { labels: ["beta"], firstId: "echo-beta-3" },
+    changes: { create: 0, update: 0, replace: 0, same: 1, delete: 1 },
+  });
   expect(callsSince(before)).toEqual(["configure", "check", "diff echo-beta-3", "delete echo-alpha-1"]);
   expect(state().resources.map((r) => r.id)).toEqual(["echo-beta-3"]);
   expect(Object.keys(echoStore().objects)).toEqual(["echo-beta-3"]);
@@ -136,7 +171,15 @@ test("deleteBeforeReplace deletes the old object before creating its replacement
   desired.b = { label: "beta", zone: "z2", deleteFirst: true };
   const before = echoStore().calls.length;
   expect((await harness().up()).changes.replace).toBe(1);
-  expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "check", "diff echo-beta-2", "delete echo-beta-2", "create"]);
+  expect(callsSince(before)).toEqual([
+    "configure",
+    "check",
+    "diff echo-alpha-1",
+    "check",
+    "diff echo-beta-2",
+    "delete echo-beta-2",
+    "create",
+  ]);
 });
 
 test("refresh reads every resource, picks up drift and drops one that is gone", async () => {

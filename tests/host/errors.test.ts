@@ -35,10 +35,21 @@ beforeEach(() => {
 });
 
 const requests = () => emulator.journal.entries().map((e) => `${e.method} ${e.path} ${e.status}`);
-const draftInputs = () => ({ siteRestoreArtifacts: [{ restorePointId: restorePoint }], destinationType: "new", activate: false, __provider: provider });
+const draftInputs = () => ({
+  siteRestoreArtifacts: [{ restorePointId: restorePoint }],
+  destinationType: "new",
+  activate: false,
+  __provider: provider,
+});
 
 test("a throttled create waits for Retry-After and creates exactly one session", async () => {
-  emulator.faults.add({ method: "POST", path: "/solutions/backupRestore/sharePointRestoreSessions", status: 429, retryAfterSeconds: 1, times: 1 });
+  emulator.faults.add({
+    method: "POST",
+    path: "/solutions/backupRestore/sharePointRestoreSessions",
+    status: 429,
+    retryAfterSeconds: 1,
+    times: 1,
+  });
   const before = emulator.tenant.sessions().length;
   const created = await host.create(urn, draftInputs());
   expect(requests()).toEqual([`POST ${SESSIONS} 429`, `POST ${SESSIONS} 201`]);
@@ -49,8 +60,19 @@ test("a throttled create waits for Retry-After and creates exactly one session",
 test("a read through 503 and 504 retries and succeeds", async () => {
   const { id, properties } = await host.create(urn, draftInputs());
   emulator.journal.clear();
-  emulator.faults.add({ method: "GET", path: "/solutions/backupRestore/restoreSessions/{id}", status: 503, retryAfterSeconds: 1, times: 1 });
-  emulator.faults.add({ method: "GET", path: "/solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifacts", status: 504, times: 1 });
+  emulator.faults.add({
+    method: "GET",
+    path: "/solutions/backupRestore/restoreSessions/{id}",
+    status: 503,
+    retryAfterSeconds: 1,
+    times: 1,
+  });
+  emulator.faults.add({
+    method: "GET",
+    path: "/solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifacts",
+    status: 504,
+    times: 1,
+  });
   const read = await host.read(id, urn, properties);
   expect(read.id).toBe(id);
   expect(requests()).toEqual([
@@ -69,7 +91,9 @@ test("a Graph error names the method, path, status, code and request-id, and lea
   expect(failure).toBeInstanceOf(HostCallError);
   expect(failure.initFailure).toBeUndefined();
   const [entry] = emulator.journal.entries();
-  expect(failure.details).toMatch(/^POST \/v1\.0\/solutions\/backupRestore\/sharePointRestoreSessions -> 400 InvalidRestorePoint: .+ \(request-id [0-9a-f-]{36}\)$/);
+  expect(failure.details).toMatch(
+    /^POST \/v1\.0\/solutions\/backupRestore\/sharePointRestoreSessions -> 400 InvalidRestorePoint: .+ \(request-id [0-9a-f-]{36}\)$/,
+  );
   expect(failure.details).toContain(`(request-id ${entry.requestId})`);
   expect(failure.details).not.toContain(emulator.accessToken);
   expect(emulator.tenant.sessions()).toHaveLength(before);
@@ -80,7 +104,10 @@ test("state and provider text written by 0.1.0 still read, diff and delete", asy
   const { id } = await host.create(urn, draftInputs());
   const [artifact] = (await host.read(id, urn, { ...draftInputs(), status: "draft" })).properties.siteRestoreArtifacts as { id: string }[];
   const stored = JSON.parse(
-    fs.readFileSync(path.join(__dirname, "fixtures", "state-0.1.0.json"), "utf8").replace("RESTORE_POINT_ID", restorePoint).replace("ARTIFACT_ID", artifact.id),
+    fs
+      .readFileSync(path.join(__dirname, "fixtures", "state-0.1.0.json"), "utf8")
+      .replace("RESTORE_POINT_ID", restorePoint)
+      .replace("ARTIFACT_ID", artifact.id),
   );
   const old = { ...stored, __provider: oldProvider };
 
@@ -100,7 +127,9 @@ test("a bad setting fails check at preview time, naming the config key and the f
     expect(failures).toEqual([
       {
         property: "m365-backup:graphEndpoint",
-        reason: expect.stringMatching(/^m365-backup:graphEndpoint must use https \(tokens never travel over plain http\), got http:\/\/127\.0\.0\.1:\d+$/),
+        reason: expect.stringMatching(
+          /^m365-backup:graphEndpoint must use https \(tokens never travel over plain http\), got http:\/\/127\.0\.0\.1:\d+$/,
+        ),
       },
     ]);
     expect(requests()).toEqual([]);

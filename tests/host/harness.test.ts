@@ -52,7 +52,11 @@ test("configure hands the whole config, fully qualified and with the secret unwr
 });
 
 test("check round-trips inputs, failures and the preview unknown sentinel", async () => {
-  const result = await host.check(urn, { __provider: provider, label: "old" }, { __provider: provider, label: 5, size: "big", zone: UNKNOWN });
+  const result = await host.check(
+    urn,
+    { __provider: provider, label: "old" },
+    { __provider: provider, label: 5, size: "big", zone: UNKNOWN },
+  );
   expect(result).toEqual({
     inputs: { __provider: provider, label: 5, size: "big", zone: UNKNOWN, greeting: "hello" },
     failures: [
@@ -72,16 +76,28 @@ test("secrets reach a provider that does not accept them unwrapped, and come bac
 test("diff round-trips changes, replaces and deleteBeforeReplace", async () => {
   const olds = { __provider: provider, label: "a", zone: "z1", revision: 1 };
   expect(await host.diff("echo-a-1", urn, olds, { __provider: provider, label: "a", zone: "z1" })).toEqual({
-    changes: "NONE", replaces: [], deleteBeforeReplace: false,
+    changes: "NONE",
+    replaces: [],
+    deleteBeforeReplace: false,
   });
   expect(await host.diff("echo-a-1", urn, olds, { __provider: provider, label: "b", zone: "z1" })).toEqual({
-    changes: "SOME", replaces: [], deleteBeforeReplace: false,
+    changes: "SOME",
+    replaces: [],
+    deleteBeforeReplace: false,
   });
   expect(await host.diff("echo-a-1", urn, olds, { __provider: provider, label: "a", zone: "z2", deleteFirst: true })).toEqual({
-    changes: "SOME", replaces: ["zone"], deleteBeforeReplace: true,
+    changes: "SOME",
+    replaces: ["zone"],
+    deleteBeforeReplace: true,
   });
-  expect(store().calls.slice(1).map((c) => [c.method, c.id])).toEqual([
-    ["diff", "echo-a-1"], ["diff", "echo-a-1"], ["diff", "echo-a-1"],
+  expect(
+    store()
+      .calls.slice(1)
+      .map((c) => [c.method, c.id]),
+  ).toEqual([
+    ["diff", "echo-a-1"],
+    ["diff", "echo-a-1"],
+    ["diff", "echo-a-1"],
   ]);
 });
 
@@ -108,7 +124,7 @@ test("create, read, update and delete reach the provider with the engine's argum
   });
 });
 
-test("read of an object that is gone returns id \"\" with only the provider kept", async () => {
+test('read of an object that is gone returns id "" with only the provider kept', async () => {
   expect(await host.read("echo-missing-9", urn, { __provider: provider, label: "x" })).toEqual({
     id: "",
     properties: { __provider: provider },
@@ -117,7 +133,9 @@ test("read of an object that is gone returns id \"\" with only the provider kept
 
 test("a create that fails after the object exists decodes ErrorResourceInitFailed into initFailure", async () => {
   const error = await host.create(urn, { __provider: provider, label: "b", failAfterCreate: true }).then(
-    () => { throw new Error("create should have failed"); },
+    () => {
+      throw new Error("create should have failed");
+    },
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(HostCallError);
@@ -137,10 +155,14 @@ test("a create that fails after the object exists decodes ErrorResourceInitFaile
 });
 
 test("an update the provider refuses is a plain HostCallError without initFailure", async () => {
-  const error = await host.update("echo-a-1", urn, { __provider: provider, label: "a" }, { __provider: provider, label: "a", failUpdate: true }).then(
-    () => { throw new Error("update should have failed"); },
-    (e: unknown) => e,
-  );
+  const error = await host
+    .update("echo-a-1", urn, { __provider: provider, label: "a" }, { __provider: provider, label: "a", failUpdate: true })
+    .then(
+      () => {
+        throw new Error("update should have failed");
+      },
+      (e: unknown) => e,
+    );
   expect(error).toBeInstanceOf(HostCallError);
   expect({ ...(error as HostCallError) }).toEqual({
     name: "HostCallError",

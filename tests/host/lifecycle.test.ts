@@ -31,7 +31,11 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.journal.clear());
 
-const restorePoints = () => emulator.tenant.sites().filter((s) => s.protectionUnitId).map((s) => emulator.tenant.latestRestorePointId(s.siteId));
+const restorePoints = () =>
+  emulator.tenant
+    .sites()
+    .filter((s) => s.protectionUnitId)
+    .map((s) => emulator.tenant.latestRestorePointId(s.siteId));
 const graphRequests = () => emulator.journal.entries().map((e) => `${e.method} ${e.path} ${e.status}`);
 const props = (inputs: Record<string, unknown>) => ({ ...inputs, __provider: provider });
 
@@ -55,16 +59,31 @@ describe("lifecycle through the real provider host", () => {
   it("1. check accepts good input (with defaults) and names the property of bad input, without calling Graph", async () => {
     const [a] = restorePoints();
     inputs = await checked({ siteRestoreArtifacts: [{ restorePointId: a }] });
-    expect(inputs).toEqual({ siteRestoreArtifacts: [{ restorePointId: a }], destinationType: "new", activate: false, __provider: provider });
+    expect(inputs).toEqual({
+      siteRestoreArtifacts: [{ restorePointId: a }],
+      destinationType: "new",
+      activate: false,
+      __provider: provider,
+    });
 
-    const bad = await host.check(urn, {}, props({ siteRestoreArtifacts: [{ restorePointId: a }, { restorePointId: "" }], status: "active" }));
+    const bad = await host.check(
+      urn,
+      {},
+      props({ siteRestoreArtifacts: [{ restorePointId: a }, { restorePointId: "" }], status: "active" }),
+    );
     expect(bad.failures).toEqual([
-      { property: "siteRestoreArtifacts[1].restorePointId", reason: "must not be empty; use a restore point id returned by restorePoints/search" },
+      {
+        property: "siteRestoreArtifacts[1].restorePointId",
+        reason: "must not be empty; use a restore point id returned by restorePoints/search",
+      },
       { property: "status", reason: "status is set by the service; set activate: true to start the restore" },
     ]);
     const bad2 = await host.check(urn, {}, props({ siteRestoreArtifacts: [{ restorePointId: a }, { restorePointId: a }] }));
     expect(bad2.failures).toEqual([
-      { property: "siteRestoreArtifacts[1].restorePointId", reason: "duplicates siteRestoreArtifacts[0]; list each restore point once (the service rejects duplicates)" },
+      {
+        property: "siteRestoreArtifacts[1].restorePointId",
+        reason: "duplicates siteRestoreArtifacts[0]; list each restore point once (the service rejects duplicates)",
+      },
     ]);
     expect(graphRequests()).toEqual([]);
   });
@@ -95,7 +114,10 @@ describe("lifecycle through the real provider host", () => {
     expect(await host.diff(id, urn, state, inputs)).toMatchObject({ changes: "NONE", replaces: [] });
     const more = await checked({ siteRestoreArtifacts: [{ restorePointId: a }, { restorePointId: b }] }, inputs);
     expect(await host.diff(id, urn, state, more)).toMatchObject({ changes: "SOME", replaces: [] });
-    const inPlace = await checked({ siteRestoreArtifacts: [{ restorePointId: a }], destinationType: "inPlace", allowInPlaceRestore: true }, inputs);
+    const inPlace = await checked(
+      { siteRestoreArtifacts: [{ restorePointId: a }], destinationType: "inPlace", allowInPlaceRestore: true },
+      inputs,
+    );
     expect(await host.diff(id, urn, state, inPlace)).toMatchObject({ changes: "SOME", replaces: ["destinationType"] });
     expect(graphRequests()).toEqual([]);
   });
@@ -145,7 +167,9 @@ describe("lifecycle through the real provider host", () => {
   it("6. delete forgets an activated session without a call and warns; a draft is deleted", async () => {
     await host.delete(id, urn, state);
     expect(graphRequests()).toEqual([]);
-    await hostPrinted(`restore session ${id} was activated (status completed); Microsoft Graph does not allow deleting activated restore sessions`);
+    await hostPrinted(
+      `restore session ${id} was activated (status completed); Microsoft Graph does not allow deleting activated restore sessions`,
+    );
     expect(emulator.tenant.sessions().some((s) => s.id === id)).toBe(true);
 
     const draft = await host.create(urn, inputs.activate ? { ...inputs, activate: false } : inputs);
@@ -168,7 +192,13 @@ describe("lifecycle through the real provider host", () => {
   });
 
   it("a create whose activation fails still reports the session id to the engine", async () => {
-    emulator.faults.add({ method: "POST", path: "/solutions/backupRestore/restoreSessions/{id}/activate", status: 403, code: "RestoreSessionActionNotAllowed", times: 1 });
+    emulator.faults.add({
+      method: "POST",
+      path: "/solutions/backupRestore/restoreSessions/{id}/activate",
+      status: 403,
+      code: "RestoreSessionActionNotAllowed",
+      times: 1,
+    });
     const failure = await host.create(urn, { ...inputs, activate: true }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(HostCallError);
     const init = (failure as HostCallError).initFailure!;

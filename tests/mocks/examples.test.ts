@@ -91,10 +91,20 @@ describe("examples/dr-drill", () => {
       createdBy: { application: { id: "app-1", displayName: "drill" } },
       restoreSessionArtifactCount: { total: 2, inProgress: 2, completed: 0, failed: 0 },
       siteRestoreArtifacts: [
-        { restorePointId: "rp-a", id: "art-1", status: "inProgress", restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/a-restored" },
+        {
+          restorePointId: "rp-a",
+          id: "art-1",
+          status: "inProgress",
+          restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/a-restored",
+        },
         { restorePointId: "rp-b", id: "art-2", status: "scheduled" },
       ],
-      drillReport: { sessionId: "session-1", drillId: "drill-1", status: "active", sites: [{ restorePointId: "rp-a", status: "inProgress" }] },
+      drillReport: {
+        sessionId: "session-1",
+        drillId: "drill-1",
+        status: "active",
+        sites: [{ restorePointId: "rp-a", status: "inProgress" }],
+      },
     };
     const { registrations, outputs } = await runExample("dr-drill", { restorePointIds: TWO_RESTORE_POINTS }, state);
     expect(registrations).toEqual([
@@ -126,8 +136,15 @@ describe("examples/dr-drill", () => {
   });
 
   it("names sites by id at a point in time when siteIds is configured", async () => {
-    const { registrations } = await runExample("dr-drill", { siteIds: JSON.stringify(["site-a"]), pointInTime: "2026-11-01T00:00:00Z", drillId: "q4" });
-    expect(registrations[0]!.inputs).toMatchObject({ siteRestoreArtifacts: [{ siteId: "site-a", pointInTime: "2026-11-01T00:00:00Z" }], drillId: "q4" });
+    const { registrations } = await runExample("dr-drill", {
+      siteIds: JSON.stringify(["site-a"]),
+      pointInTime: "2026-11-01T00:00:00Z",
+      drillId: "q4",
+    });
+    expect(registrations[0]!.inputs).toMatchObject({
+      siteRestoreArtifacts: [{ siteId: "site-a", pointInTime: "2026-11-01T00:00:00Z" }],
+      drillId: "q4",
+    });
   });
 });
 

@@ -103,12 +103,19 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
       resourceClass: "function",
       engineFunctions: ["check", "configure", "create", "diff", "read", "remove", "update"],
       startEmulator: "function",
-      invalidBody: { status: 400, code: "BadRequest", message: "Invalid request body: bogus: is not a property of sharePointRestoreSession" },
+      invalidBody: {
+        status: 400,
+        code: "BadRequest",
+        message: "Invalid request body: bogus: is not a property of sharePointRestoreSession",
+      },
     });
   });
 
   it("links the m365-backup-emulator bin", () => {
-    const help = execFileSync(path.join(project, "node_modules", ".bin", "m365-backup-emulator"), ["--help"], { cwd: project, encoding: "utf8" });
+    const help = execFileSync(path.join(project, "node_modules", ".bin", "m365-backup-emulator"), ["--help"], {
+      cwd: project,
+      encoding: "utf8",
+    });
     expect(help).toMatch(/^Usage: m365-backup-emulator /);
   });
 
@@ -158,7 +165,10 @@ export const wrong: SharePointRestoreSessionArgs = { siteRestoreArtifacts: [], d
     emulator.journal.clear();
 
     const read = await host.read(created.id, urn, created.properties);
-    expect(graphRequests()).toEqual([`GET ${RESTORE_SESSIONS}/${created.id} 200`, `GET ${SESSIONS}/${created.id}/siteRestoreArtifacts 200`]);
+    expect(graphRequests()).toEqual([
+      `GET ${RESTORE_SESSIONS}/${created.id} 200`,
+      `GET ${SESSIONS}/${created.id}/siteRestoreArtifacts 200`,
+    ]);
     expect(read.id).toBe(created.id);
     expect(read.properties.siteRestoreArtifacts).toEqual([expect.objectContaining({ restorePointId, status: "added" })]);
     emulator.journal.clear();
@@ -166,5 +176,45 @@ export const wrong: SharePointRestoreSessionArgs = { siteRestoreArtifacts: [], d
     await host.delete(created.id, urn, read.properties);
     expect(graphRequests()).toEqual([`DELETE ${RESTORE_SESSIONS}/${created.id} 204`]);
     expect(emulator.tenant.sessions()).toEqual([]);
+  });
+});
+
+describe("the examples against the installed package", () => {
+  // Each example's own tsconfig compiles it inside the consumer project, whose node_modules hold
+  // only the tarball and its dependencies; the program then runs under Pulumi's mocks there.
+  const RUN_UNDER_MOCKS = `
+const pulumi = require("@pulumi/pulumi");
+const registrations = [];
+pulumi.runtime.setMocks({
+  newResource(args) {
+    const { __provider, ...inputs } = args.inputs;
+    registrations.push({ type: args.type, provider: typeof __provider, inputs });
+    return { id: "session-1", state: { ...inputs, status: "draft" } };
+  },
+  call() { return {}; },
+}, "example", "stack", false);
+pulumi.runtime.setAllConfig({ "example:restorePointIds": JSON.stringify(["rp-a", "rp-b"]) });
+require(process.argv[1]);
+setTimeout(() => process.stdout.write(JSON.stringify(registrations)), 200);
+`;
+
+  it.each(["basic", "dr-drill", "gitops"])("examples/%s type-checks and runs", (example) => {
+    const dir = path.join(project, "examples", example);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const file of ["index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(repoRoot, "examples", example, file), path.join(dir, file));
+    const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+    execFileSync(process.execPath, [tsc, "-p", dir], { cwd: dir, encoding: "utf8" });
+
+    const registrations = JSON.parse(runInProject(project, RUN_UNDER_MOCKS, [path.join(dir, "bin", "index.js")])) as {
+      type: string;
+      provider: string;
+      inputs: { siteRestoreArtifacts: unknown[] };
+    }[];
+    expect(registrations).toHaveLength(1);
+    expect(registrations[0]).toMatchObject({
+      type: "pulumi-nodejs:dynamic/m365-backup:SharePointRestoreSession",
+      provider: "string",
+      inputs: { siteRestoreArtifacts: [{ restorePointId: "rp-a" }, { restorePointId: "rp-b" }] },
+    });
   });
 });

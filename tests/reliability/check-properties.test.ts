@@ -47,23 +47,22 @@ const artifact = fc.oneof(
   fc.anything(),
 );
 
-const news = fc
-  .oneof(
-    fc.record(
-      {
-        siteRestoreArtifacts: fc.oneof(fc.array(artifact, { maxLength: 6 }), fc.anything()),
-        destinationType: fc.oneof(fc.constantFrom("new", "inPlace"), hostileString, fc.anything()),
-        activate: fc.oneof(fc.boolean(), fc.anything()),
-        drillId: fc.oneof(hostileString, fc.anything()),
-        failOn: fc.oneof(hostileString, fc.constantFrom("failed", "never")),
-      },
-      { requiredKeys: [] },
-    ),
-    fc.dictionary(hostileString, fc.anything(), { maxKeys: 5 }),
-    fc.object(),
-    // Keys named like Object.prototype members, `__proto__` among them, must be named like any other.
-    fc.dictionary(fc.constantFrom("__proto__", "constructor", "toString", "valueOf", "hasOwnProperty"), fc.anything(), { maxKeys: 3 }),
-  );
+const news = fc.oneof(
+  fc.record(
+    {
+      siteRestoreArtifacts: fc.oneof(fc.array(artifact, { maxLength: 6 }), fc.anything()),
+      destinationType: fc.oneof(fc.constantFrom("new", "inPlace"), hostileString, fc.anything()),
+      activate: fc.oneof(fc.boolean(), fc.anything()),
+      drillId: fc.oneof(hostileString, fc.anything()),
+      failOn: fc.oneof(hostileString, fc.constantFrom("failed", "never")),
+    },
+    { requiredKeys: [] },
+  ),
+  fc.dictionary(hostileString, fc.anything(), { maxKeys: 5 }),
+  fc.object(),
+  // Keys named like Object.prototype members, `__proto__` among them, must be named like any other.
+  fc.dictionary(fc.constantFrom("__proto__", "constructor", "toString", "valueOf", "hasOwnProperty"), fc.anything(), { maxKeys: 3 }),
+);
 
 const olds = fc.oneof(fc.constant({}), fc.record({ activate: fc.boolean() }), fc.object());
 

@@ -85,7 +85,11 @@ export function installedProviderText(projectDir: string): string {
  * Writes `files` (name -> source) and a tsconfig.json with `compilerOptions` into `projectDir` and
  * runs this repository's TypeScript compiler on them with `--noEmit`.
  */
-export function typeCheckInProject(projectDir: string, files: Record<string, string>, compilerOptions: Record<string, unknown>): TypeCheckResult {
+export function typeCheckInProject(
+  projectDir: string,
+  files: Record<string, string>,
+  compilerOptions: Record<string, unknown>,
+): TypeCheckResult {
   for (const [name, source] of Object.entries(files)) fs.writeFileSync(path.join(projectDir, name), source);
   const tsconfig = { compilerOptions: { ...compilerOptions, noEmit: true }, files: Object.keys(files) };
   fs.writeFileSync(path.join(projectDir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));

@@ -68,7 +68,13 @@ describe("resolveArtifacts", () => {
     expect(searches).toEqual([
       { protectionUnitIds: ["unit-0", "unit-1", "unit-2", "unit-3", "unit-4"], end: "2026-11-28T12:00:00.000Z", preference: "latest" },
       { protectionUnitIds: ["unit-5", "unit-6"], end: "2026-11-28T12:00:00.000Z", preference: "latest" },
-      { protectionUnitIds: ["unit-7"], start: "2026-11-01T00:00:00Z", end: "2026-11-28T12:00:00.000Z", preference: "oldest", fastRestoreOnly: true },
+      {
+        protectionUnitIds: ["unit-7"],
+        start: "2026-11-01T00:00:00Z",
+        end: "2026-11-28T12:00:00.000Z",
+        preference: "oldest",
+        fastRestoreOnly: true,
+      },
     ]);
     expect(requests.map((r) => r.restorePointId)).toEqual([
       ...Array.from({ length: 7 }, (_, i) => `rp-unit-${i}-2026-11-28T00:00:00.000Z`),
@@ -95,9 +101,18 @@ describe("resolveArtifacts", () => {
   });
 
   it.each([
-    [{ siteId: "site-9", pointInTime: "2026-11-01T00:00:00Z" }, "site siteId site-9 has no restore point at or before 2026-11-01T00:00:00Z"],
-    [{ siteId: "nowhere" }, "site siteId nowhere is not protected: no site protection unit covers it; add it to a SharePoint protection policy first"],
-    [{ siteWebUrl: "https://contoso.sharepoint.com/sites/x" }, "site https://contoso.sharepoint.com/sites/x cannot be matched by URL: Microsoft Graph returns siteWebUrl on site protection units only with delegated permissions; name the site by siteId instead (or sign in as a user)"],
+    [
+      { siteId: "site-9", pointInTime: "2026-11-01T00:00:00Z" },
+      "site siteId site-9 has no restore point at or before 2026-11-01T00:00:00Z",
+    ],
+    [
+      { siteId: "nowhere" },
+      "site siteId nowhere is not protected: no site protection unit covers it; add it to a SharePoint protection policy first",
+    ],
+    [
+      { siteWebUrl: "https://contoso.sharepoint.com/sites/x" },
+      "site https://contoso.sharepoint.com/sites/x cannot be matched by URL: Microsoft Graph returns siteWebUrl on site protection units only with delegated permissions; name the site by siteId instead (or sign in as a user)",
+    ],
   ])("fails %j naming the site", async (entry, message) => {
     const { graph } = fakeGraph();
     await expect(resolveArtifacts(graph, [entry], now)).rejects.toThrow(message);
@@ -105,22 +120,35 @@ describe("resolveArtifacts", () => {
 
   it("fails for a unit that is not protected, and for two entries on one restore point", async () => {
     const { graph } = fakeGraph({ listSiteProtectionUnits: async () => [{ id: "unit-0", siteId: "site-0", status: "unprotected" }] });
-    await expect(resolveArtifacts(graph, [{ siteId: "site-0" }], now)).rejects.toThrow("site siteId site-0 is not protected: its protection unit unit-0 has status unprotected");
+    await expect(resolveArtifacts(graph, [{ siteId: "site-0" }], now)).rejects.toThrow(
+      "site siteId site-0 is not protected: its protection unit unit-0 has status unprotected",
+    );
     const { graph: g2 } = fakeGraph();
-    await expect(resolveArtifacts(g2, [{ siteId: "site-1" }, { restorePointId: "rp-unit-1-2026-11-28T00:00:00.000Z" }], now)).rejects.toThrow(
+    await expect(
+      resolveArtifacts(g2, [{ siteId: "site-1" }, { restorePointId: "rp-unit-1-2026-11-28T00:00:00.000Z" }], now),
+    ).rejects.toThrow(
       "site restore point rp-unit-1-2026-11-28T00:00:00.000Z resolves to restore point rp-unit-1-2026-11-28T00:00:00.000Z, which siteId site-1 already uses",
     );
   });
 });
 
 describe("waiting", () => {
-  const session = (status: string, completed = 0): GraphSession => ({ id: "s-1", status, restoreSessionArtifactCount: { total: 2, completed, failed: 0 } });
+  const session = (status: string, completed = 0): GraphSession => ({
+    id: "s-1",
+    status,
+    restoreSessionArtifactCount: { total: 2, completed, failed: 0 },
+  });
 
   it("uses the documented defaults and fractions", () => {
     const clock = fakeClock(1000);
     expect(planWait(undefined, clock)).toEqual({ wait: false, timeoutMinutes: 10, deadlineMs: 1000 + 600_000, pollIntervalMs: 30_000 });
     expect(planWait(true, clock)).toEqual({ wait: true, timeoutMinutes: 120, deadlineMs: 1000 + 7_200_000, pollIntervalMs: 30_000 });
-    expect(planWait({ timeoutMinutes: 0.5, pollIntervalSeconds: 2 }, clock)).toEqual({ wait: true, timeoutMinutes: 0.5, deadlineMs: 31_000, pollIntervalMs: 2000 });
+    expect(planWait({ timeoutMinutes: 0.5, pollIntervalSeconds: 2 }, clock)).toEqual({
+      wait: true,
+      timeoutMinutes: 0.5,
+      deadlineMs: 31_000,
+      pollIntervalMs: 2000,
+    });
   });
 
   it("polls with growing pauses until the session ends, logging each status", async () => {
@@ -128,7 +156,14 @@ describe("waiting", () => {
     const lines: string[] = [];
     const clock = fakeClock();
     const graph = { getSession: async () => answers.shift() } as unknown as GraphClient;
-    const ended = await waitUntilTerminal(graph, "s-1", planWait({ pollIntervalSeconds: 10 }, clock), clock, (l) => lines.push(l), session("activating"));
+    const ended = await waitUntilTerminal(
+      graph,
+      "s-1",
+      planWait({ pollIntervalSeconds: 10 }, clock),
+      clock,
+      (l) => lines.push(l),
+      session("activating"),
+    );
     expect(ended.status).toBe("completed");
     expect(clock.sleeps).toEqual([10_000, 15_000, 22_500]);
     expect(lines).toEqual([
@@ -141,30 +176,52 @@ describe("waiting", () => {
   it("stops at the deadline, never sleeping past it, with the id and the last status", async () => {
     const clock = fakeClock();
     const graph = { getSession: async () => session("active", 1) } as unknown as GraphClient;
-    const waiting = waitUntilTerminal(graph, "s-1", planWait({ timeoutMinutes: 0.5, pollIntervalSeconds: 20 }, clock), clock, () => undefined);
+    const waiting = waitUntilTerminal(
+      graph,
+      "s-1",
+      planWait({ timeoutMinutes: 0.5, pollIntervalSeconds: 20 }, clock),
+      clock,
+      () => undefined,
+    );
     await expect(waiting).rejects.toMatchObject({
       name: "WaitTimeoutError",
       sessionId: "s-1",
-      message: "timed out after 0.5 minute(s) waiting for restore session s-1 to end (last seen: restore session s-1 status active: 1/2 completed, 0 failed)",
+      message:
+        "timed out after 0.5 minute(s) waiting for restore session s-1 to end (last seen: restore session s-1 status active: 1/2 completed, 0 failed)",
     });
     expect(clock.sleeps).toEqual([20_000, 10_000]);
   });
 
   it("retries activation on TooManyActiveRestoreSessions within the budget, and gives up after it", async () => {
-    const tooMany = () => new GraphRequestError({ method: "POST", path: "/activate", status: 500, code: "TooManyActiveRestoreSessions", retryable: true });
+    const tooMany = () =>
+      new GraphRequestError({ method: "POST", path: "/activate", status: 500, code: "TooManyActiveRestoreSessions", retryable: true });
     const results: (GraphSession | Error)[] = [tooMany(), tooMany(), session("activating")];
-    const graph = { activateSession: async () => { const next = results.shift()!; if (next instanceof Error) throw next; return next; } } as unknown as GraphClient;
+    const graph = {
+      activateSession: async () => {
+        const next = results.shift()!;
+        if (next instanceof Error) throw next;
+        return next;
+      },
+    } as unknown as GraphClient;
     const lines: string[] = [];
     const clock = fakeClock();
-    expect((await activateWithinBudget(graph, "s-1", planWait({ pollIntervalSeconds: 4 }, clock), clock, (l) => lines.push(l))).status).toBe("activating");
+    expect(
+      (await activateWithinBudget(graph, "s-1", planWait({ pollIntervalSeconds: 4 }, clock), clock, (l) => lines.push(l))).status,
+    ).toBe("activating");
     expect(clock.sleeps).toEqual([4000, 6000]);
     expect(lines[0]).toBe(
       "restore session s-1: the tenant already has 25 active restore sessions (TooManyActiveRestoreSessions); trying to activate again in 4 s (giving up in 7200 s)",
     );
 
-    const always = { activateSession: async () => { throw tooMany(); } } as unknown as GraphClient;
+    const always = {
+      activateSession: async () => {
+        throw tooMany();
+      },
+    } as unknown as GraphClient;
     const short = fakeClock();
-    await expect(activateWithinBudget(always, "s-1", planWait({ timeoutMinutes: 0.1, pollIntervalSeconds: 4 }, short), short, () => undefined)).rejects.toMatchObject({
+    await expect(
+      activateWithinBudget(always, "s-1", planWait({ timeoutMinutes: 0.1, pollIntervalSeconds: 4 }, short), short, () => undefined),
+    ).rejects.toMatchObject({
       code: "TooManyActiveRestoreSessions",
     });
     expect(short.sleeps.reduce((a, b) => a + b, 0)).toBe(6000);
@@ -173,11 +230,21 @@ describe("waiting", () => {
 
 describe("create with waiting and failOn", () => {
   const inputs = (extra: Record<string, unknown>) =>
-    sessionInputsSchema.parse({ siteRestoreArtifacts: [{ restorePointId: "rp-1" }, { restorePointId: "rp-2" }], activate: true, waitForCompletion: true, ...extra });
+    sessionInputsSchema.parse({
+      siteRestoreArtifacts: [{ restorePointId: "rp-1" }, { restorePointId: "rp-2" }],
+      activate: true,
+      waitForCompletion: true,
+      ...extra,
+    });
   const ended = (failOn?: string) => {
     const artifacts = [
       { id: "a-1", status: "succeeded", restorePoint: { id: "rp-1", protectionDateTime: "2026-11-28T10:00:00Z" } },
-      { id: "a-2", status: "failed", error: { code: "ArtifactCannotBeRestored", message: "no" }, restorePoint: { id: "rp-2", protectionDateTime: "2026-11-28T09:00:00Z" } },
+      {
+        id: "a-2",
+        status: "failed",
+        error: { code: "ArtifactCannotBeRestored", message: "no" },
+        restorePoint: { id: "rp-2", protectionDateTime: "2026-11-28T09:00:00Z" },
+      },
     ];
     const graph = {
       createSession: async () => ({ id: "s-1", status: "draft" }),
@@ -211,7 +278,13 @@ describe("create with waiting and failOn", () => {
         worstDataAgeSeconds: 3 * 3600,
         sites: [
           { restorePointId: "rp-1", protectionDateTime: "2026-11-28T10:00:00Z", dataAgeSeconds: 2 * 3600, status: "succeeded" },
-          { restorePointId: "rp-2", protectionDateTime: "2026-11-28T09:00:00Z", dataAgeSeconds: 3 * 3600, status: "failed", error: { code: "ArtifactCannotBeRestored", message: "no" } },
+          {
+            restorePointId: "rp-2",
+            protectionDateTime: "2026-11-28T09:00:00Z",
+            dataAgeSeconds: 3 * 3600,
+            status: "failed",
+            error: { code: "ArtifactCannotBeRestored", message: "no" },
+          },
         ],
       });
     }
@@ -230,7 +303,10 @@ describe("the two-test-restores-a-month guardrail", () => {
     const artifactsOf: Record<string, { id: string; restorePoint: { id: string; protectionUnit: { id: string; siteId?: string } } }[]> = {
       old: [],
       a: [{ id: "x", restorePoint: { id: "r", protectionUnit: { id: "unit-1", siteId: "site-1" } } }],
-      b: [{ id: "y", restorePoint: { id: "r", protectionUnit: { id: "unit-1" } } }, { id: "z", restorePoint: { id: "s", protectionUnit: { id: "unit-2" } } }],
+      b: [
+        { id: "y", restorePoint: { id: "r", protectionUnit: { id: "unit-1" } } },
+        { id: "z", restorePoint: { id: "s", protectionUnit: { id: "unit-2" } } },
+      ],
     };
     const calls: string[] = [];
     const graph = {
@@ -256,7 +332,11 @@ describe("the two-test-restores-a-month guardrail", () => {
   });
 
   it("warns, and does not block, when it cannot look", async () => {
-    const graph = { listRestoreSessions: async () => { throw new Error("403 Forbidden"); } } as unknown as GraphClient;
+    const graph = {
+      listRestoreSessions: async () => {
+        throw new Error("403 Forbidden");
+      },
+    } as unknown as GraphClient;
     const lines: string[] = [];
     await warnAboutMonthlyTestRestores(graph, [{ label: "x", protectionUnitId: "u" }], new Date(), (l) => lines.push(l));
     expect(lines).toEqual(["warning: could not count this month's restores per site (403 Forbidden)"]);
@@ -280,7 +360,13 @@ describe("drillReport and renderDrillReport", () => {
         startDateTime: "2026-11-28T12:05:00Z",
         completionDateTime: "2026-11-28T12:30:00Z",
       },
-      { restorePointId: "rp-2", siteId: "site-2", protectionDateTime: "2026-11-27T12:00:00Z", status: "failed", error: { code: "E", message: "a | b" } },
+      {
+        restorePointId: "rp-2",
+        siteId: "site-2",
+        protectionDateTime: "2026-11-27T12:00:00Z",
+        status: "failed",
+        error: { code: "E", message: "a | b" },
+      },
     ],
   });
 
@@ -323,7 +409,8 @@ describe("update of a draft with site entries", () => {
   it("resolves only the entries that are new, and keeps the stored ones' restore points", async () => {
     const { graph, searches } = fakeGraph({
       listArtifacts: async () => [{ id: "art-0", restorePoint: { id: "rp-stored" } }],
-      patchArtifacts: async (_id, delta) => delta.map((d, i) => ("add" in d ? { id: `art-new-${i}`, restorePoint: { id: d.add.restorePointId } } : {})),
+      patchArtifacts: async (_id, delta) =>
+        delta.map((d, i) => ("add" in d ? { id: `art-new-${i}`, restorePoint: { id: d.add.restorePointId } } : {})),
       getSession: async () => ({ id: "s-1", status: "draft" }),
     });
     const olds = {
@@ -331,7 +418,9 @@ describe("update of a draft with site entries", () => {
       status: "draft",
       destinationType: "new",
       activate: false,
-      siteRestoreArtifacts: [{ restorePointId: "rp-stored", siteId: "site-0", requestedPointInTime: "2026-11-01T00:00:00.000Z", id: "art-0" }],
+      siteRestoreArtifacts: [
+        { restorePointId: "rp-stored", siteId: "site-0", requestedPointInTime: "2026-11-01T00:00:00.000Z", id: "art-0" },
+      ],
     };
     const news = sessionInputsSchema.parse({
       siteRestoreArtifacts: [{ siteId: "site-0", pointInTime: "2026-11-01T01:00:00+01:00" }, { siteId: "site-3" }],

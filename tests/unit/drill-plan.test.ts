@@ -12,13 +12,22 @@ const stored = (status: string, extra: Record<string, unknown> = {}) => ({
   destinationType: "new",
   activate: status !== "draft",
   siteRestoreArtifacts: [
-    { restorePointId: "rp-a", siteId: "site-a", requestedPointInTime: "2026-11-01T00:00:00.000Z", protectionDateTime: "2026-10-31T23:50:00Z", id: "art-a" },
+    {
+      restorePointId: "rp-a",
+      siteId: "site-a",
+      requestedPointInTime: "2026-11-01T00:00:00.000Z",
+      protectionDateTime: "2026-10-31T23:50:00Z",
+      id: "art-a",
+    },
     { restorePointId: "rp-b", siteWebUrl: "https://contoso.sharepoint.com/sites/hr", id: "art-b" },
   ],
   ...extra,
 });
 const news = (extra: Record<string, unknown> = {}) => ({
-  siteRestoreArtifacts: [site("site-a", { pointInTime: "2026-11-01T00:00:00Z" }), { siteWebUrl: "https://CONTOSO.sharepoint.com/sites/hr/" }],
+  siteRestoreArtifacts: [
+    site("site-a", { pointInTime: "2026-11-01T00:00:00Z" }),
+    { siteWebUrl: "https://CONTOSO.sharepoint.com/sites/hr/" },
+  ],
   destinationType: "new",
   activate: true,
   ...extra,
@@ -28,15 +37,40 @@ const replace = (...replaces: string[]) => ({ changes: true, replaces, deleteBef
 describe("diff of drills", () => {
   it.each([
     ["the same requests (URL case, slash and time zone spelling aside)", stored("completed"), news(), { changes: false }],
-    ["another point in time for a site", stored("completed"), news({ siteRestoreArtifacts: [site("site-a"), { siteWebUrl: "https://contoso.sharepoint.com/sites/hr" }] }), replace("siteRestoreArtifacts")],
-    ["another preference", stored("completed"), news({ siteRestoreArtifacts: [site("site-a", { pointInTime: "2026-11-01T00:00:00Z", restorePointPreference: "oldest" }), { siteWebUrl: "https://contoso.sharepoint.com/sites/hr" }] }), replace("siteRestoreArtifacts")],
+    [
+      "another point in time for a site",
+      stored("completed"),
+      news({ siteRestoreArtifacts: [site("site-a"), { siteWebUrl: "https://contoso.sharepoint.com/sites/hr" }] }),
+      replace("siteRestoreArtifacts"),
+    ],
+    [
+      "another preference",
+      stored("completed"),
+      news({
+        siteRestoreArtifacts: [
+          site("site-a", { pointInTime: "2026-11-01T00:00:00Z", restorePointPreference: "oldest" }),
+          { siteWebUrl: "https://contoso.sharepoint.com/sites/hr" },
+        ],
+      }),
+      replace("siteRestoreArtifacts"),
+    ],
     ["a new drillId on an activated session", stored("completed", { drillId: "q1" }), news({ drillId: "q2" }), replace("drillId")],
     ["a new drillId on a draft", stored("draft", { drillId: "q1" }), news({ drillId: "q2", activate: false }), replace("drillId")],
     ["a first drillId", stored("completed"), news({ drillId: "q1" }), replace("drillId")],
     ["failOn changed", stored("completed"), news({ failOn: "never" }), replace()],
     ["waitForCompletion on a finished session", stored("completed"), news({ waitForCompletion: true }), replace()],
-    ["waitForCompletion unchanged while the restore runs", stored("active", { waitForCompletion: { timeoutMinutes: 1 } }), news({ waitForCompletion: { timeoutMinutes: 1 } }), replace()],
-    ["waitForCompletion unchanged once it ended", stored("completed", { waitForCompletion: { timeoutMinutes: 1, pollIntervalSeconds: 2 } }), news({ waitForCompletion: { pollIntervalSeconds: 2, timeoutMinutes: 1 } }), { changes: false }],
+    [
+      "waitForCompletion unchanged while the restore runs",
+      stored("active", { waitForCompletion: { timeoutMinutes: 1 } }),
+      news({ waitForCompletion: { timeoutMinutes: 1 } }),
+      replace(),
+    ],
+    [
+      "waitForCompletion unchanged once it ended",
+      stored("completed", { waitForCompletion: { timeoutMinutes: 1, pollIntervalSeconds: 2 } }),
+      news({ waitForCompletion: { pollIntervalSeconds: 2, timeoutMinutes: 1 } }),
+      { changes: false },
+    ],
     ["no wait asked while the restore runs", stored("active"), news(), { changes: false }],
   ])("%s", (_name, olds, wanted, expected) => {
     expect(diff(olds, wanted)).toEqual(expected);
@@ -51,7 +85,10 @@ describe("diff of drills", () => {
 describe("check of drills", () => {
   it("accepts site entries and drill settings as given, adding only the documented defaults", () => {
     const given = {
-      siteRestoreArtifacts: [site("s", { pointInTime: "2026-01-01T00:00:00+01:00", restorePointPreference: "oldest", fastRestoreOnly: true }), { siteWebUrl: "https://contoso.sharepoint.com/sites/x" }],
+      siteRestoreArtifacts: [
+        site("s", { pointInTime: "2026-01-01T00:00:00+01:00", restorePointPreference: "oldest", fastRestoreOnly: true }),
+        { siteWebUrl: "https://contoso.sharepoint.com/sites/x" },
+      ],
       waitForCompletion: { timeoutMinutes: 0.5 },
       failOn: "failed",
       drillId: "2026-q1",
@@ -61,14 +98,26 @@ describe("check of drills", () => {
 
   it.each([
     [{ siteRestoreArtifacts: [site("s")], destinationType: "inPlace" }, "destinationType", /set allowInPlaceRestore: true/],
-    [{ siteRestoreArtifacts: [site("s")], destinationType: "inPlace", allowInPlaceRestore: false }, "destinationType", /rolls the production sites back/],
-    [{ siteRestoreArtifacts: [site("s")], waitForCompletion: { timeoutMinutes: 0 } }, "waitForCompletion.timeoutMinutes", /must be more than 0/],
+    [
+      { siteRestoreArtifacts: [site("s")], destinationType: "inPlace", allowInPlaceRestore: false },
+      "destinationType",
+      /rolls the production sites back/,
+    ],
+    [
+      { siteRestoreArtifacts: [site("s")], waitForCompletion: { timeoutMinutes: 0 } },
+      "waitForCompletion.timeoutMinutes",
+      /must be more than 0/,
+    ],
     [{ siteRestoreArtifacts: [site("s")], waitForCompletion: "soon" }, "waitForCompletion", /true, false, or/],
     [{ siteRestoreArtifacts: [site("s")], failOn: "always" }, "failOn", /"failed", "completedWithError" \(the default\) or "never"/],
     [{ siteRestoreArtifacts: [site("s")], drillId: "" }, "drillId", /must not be empty/],
     [{ siteRestoreArtifacts: [site("s", { fastRestoreOnly: "yes" })] }, "siteRestoreArtifacts[0].fastRestoreOnly", /true or false/],
     [{ siteRestoreArtifacts: [site("")] }, "siteRestoreArtifacts[0].siteId", /must not be empty/],
-    [{ siteRestoreArtifacts: [{ siteWebUrl: "https://user:pw@contoso.sharepoint.com/sites/x" }] }, "siteRestoreArtifacts[0].siteWebUrl", /without credentials/],
+    [
+      { siteRestoreArtifacts: [{ siteWebUrl: "https://user:pw@contoso.sharepoint.com/sites/x" }] },
+      "siteRestoreArtifacts[0].siteWebUrl",
+      /without credentials/,
+    ],
     [{ siteRestoreArtifacts: [{}] }, "siteRestoreArtifacts[0]", /exactly one of siteWebUrl or siteId/],
     [{ siteRestoreArtifacts: ["x"] }, "siteRestoreArtifacts[0]", /must be an object/],
     [{ siteRestoreArtifacts: [site("S1"), site("s1")] }, "siteRestoreArtifacts[1].siteId", /same site as siteRestoreArtifacts\[0\]/],
@@ -80,6 +129,8 @@ describe("check of drills", () => {
   });
 
   it("accepts inPlace with the explicit switch", () => {
-    expect(validateInputs({ siteRestoreArtifacts: [site("s")], destinationType: "inPlace", allowInPlaceRestore: true }).failures).toEqual([]);
+    expect(validateInputs({ siteRestoreArtifacts: [site("s")], destinationType: "inPlace", allowInPlaceRestore: true }).failures).toEqual(
+      [],
+    );
   });
 });

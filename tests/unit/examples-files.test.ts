@@ -54,7 +54,10 @@ describe.each(NAMES)("examples/%s", (example) => {
   it("holds no credential: nothing shaped like a secret, key or token in any file", () => {
     for (const file of filesOf(example)) {
       const text = read(example, file);
-      expect({ file, secretLooking: text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----|eyJ[\w-]{10,}\.[\w-]{10,}|[\w~.-]{3}8Q~[\w~.-]{31,}/g) }).toEqual({
+      expect({
+        file,
+        secretLooking: text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----|eyJ[\w-]{10,}\.[\w-]{10,}|[\w~.-]{3}8Q~[\w~.-]{31,}/g),
+      }).toEqual({
         file,
         secretLooking: null,
       });

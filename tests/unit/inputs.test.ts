@@ -14,15 +14,31 @@ describe("validateInputs", () => {
     [{}, "siteRestoreArtifacts", /at least one site|array/],
     [{ siteRestoreArtifacts: [] }, "siteRestoreArtifacts", /at least one site/],
     [{ siteRestoreArtifacts: "x" }, "siteRestoreArtifacts", /must be an array/],
-    [{ siteRestoreArtifacts: [rp("a"), rp("b"), { restorePointId: 3 }] }, "siteRestoreArtifacts[2].restorePointId", /restore point id string/],
+    [
+      { siteRestoreArtifacts: [rp("a"), rp("b"), { restorePointId: 3 }] },
+      "siteRestoreArtifacts[2].restorePointId",
+      /restore point id string/,
+    ],
     [{ siteRestoreArtifacts: [rp("")] }, "siteRestoreArtifacts[0].restorePointId", /must not be empty/],
     [{ siteRestoreArtifacts: [rp("a\u0000b")] }, "siteRestoreArtifacts[0].restorePointId", /control characters/],
     [{ siteRestoreArtifacts: [rp("x".repeat(1025))] }, "siteRestoreArtifacts[0].restorePointId", /at most 1024/],
-    [{ siteRestoreArtifacts: [{ restorePointId: "a", siteId: "s" }] }, "siteRestoreArtifacts[0].siteId", /unknown property; allowed here: restorePointId/],
+    [
+      { siteRestoreArtifacts: [{ restorePointId: "a", siteId: "s" }] },
+      "siteRestoreArtifacts[0].siteId",
+      /unknown property; allowed here: restorePointId/,
+    ],
     [{ siteRestoreArtifacts: [rp("a")], destinationType: "elsewhere" }, "destinationType", /"new" .* or "inPlace"/],
     [{ siteRestoreArtifacts: [rp("a")], activate: "yes" }, "activate", /true or false/],
-    [{ siteRestoreArtifacts: [rp("a")], colour: "blue" }, "colour", /unknown property; allowed here: siteRestoreArtifacts, destinationType, activate/],
-    [{ siteRestoreArtifacts: [rp("a")], status: "active" }, "status", /^status is set by the service; set activate: true to start the restore$/],
+    [
+      { siteRestoreArtifacts: [rp("a")], colour: "blue" },
+      "colour",
+      /unknown property; allowed here: siteRestoreArtifacts, destinationType, activate/,
+    ],
+    [
+      { siteRestoreArtifacts: [rp("a")], status: "active" },
+      "status",
+      /^status is set by the service; set activate: true to start the restore$/,
+    ],
     [{ siteRestoreArtifacts: [rp("a")], id: "x" }, "id", /SharePointRestoreSession.get/],
     [{ siteRestoreArtifacts: [rp("a")], createdBy: {} }, "createdBy", /set by the service/],
   ])("rejects %j at %s", (news, property, reason) => {
@@ -41,8 +57,14 @@ describe("validateInputs", () => {
 
   it("names every duplicate restore point and the entry it repeats", () => {
     expect(validateInputs({ siteRestoreArtifacts: [rp("a"), rp("b"), rp("a"), rp("a")] }).failures).toEqual([
-      { property: "siteRestoreArtifacts[2].restorePointId", reason: "duplicates siteRestoreArtifacts[0]; list each restore point once (the service rejects duplicates)" },
-      { property: "siteRestoreArtifacts[3].restorePointId", reason: "duplicates siteRestoreArtifacts[0]; list each restore point once (the service rejects duplicates)" },
+      {
+        property: "siteRestoreArtifacts[2].restorePointId",
+        reason: "duplicates siteRestoreArtifacts[0]; list each restore point once (the service rejects duplicates)",
+      },
+      {
+        property: "siteRestoreArtifacts[3].restorePointId",
+        reason: "duplicates siteRestoreArtifacts[0]; list each restore point once (the service rejects duplicates)",
+      },
     ]);
   });
 

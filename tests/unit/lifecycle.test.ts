@@ -35,13 +35,26 @@ const inputs = (rps: string[], extra: Partial<{ activate: boolean; destinationTy
   activate: false,
   ...extra,
 });
-const listed = (rp: string, id: string, extra: Partial<GraphArtifact> = {}): GraphArtifact => ({ id, restorePoint: { id: rp }, status: "added", ...extra });
+const listed = (rp: string, id: string, extra: Partial<GraphArtifact> = {}): GraphArtifact => ({
+  id,
+  restorePoint: { id: rp },
+  status: "added",
+  ...extra,
+});
 
 describe("create", () => {
   it("makes exactly one POST for a draft", async () => {
     const { graph, calls } = fakeGraph();
     const result = await create(graph, inputs(["a", "b"]), log);
-    expect(calls).toEqual([["createSession", [{ restorePointId: "a", destinationType: "new" }, { restorePointId: "b", destinationType: "new" }]]]);
+    expect(calls).toEqual([
+      [
+        "createSession",
+        [
+          { restorePointId: "a", destinationType: "new" },
+          { restorePointId: "b", destinationType: "new" },
+        ],
+      ],
+    ]);
     expect(result).toEqual({
       id: "s-1",
       outs: {
@@ -61,7 +74,11 @@ describe("create", () => {
     const result = await create(graph, inputs(ids(120), { activate: true }), log);
     expect(calls.map((c) => c[0])).toEqual(["createSession", "patchArtifacts", "patchArtifacts", "activateSession"]);
     expect((calls[0][1] as unknown[]).length).toBe(50);
-    expect(calls[1][2]).toEqual(ids(120).slice(50, 100).map((restorePointId) => ({ add: { restorePointId, destinationType: "new" } })));
+    expect(calls[1][2]).toEqual(
+      ids(120)
+        .slice(50, 100)
+        .map((restorePointId) => ({ add: { restorePointId, destinationType: "new" } })),
+    );
     expect((calls[2][2] as unknown[]).length).toBe(20);
     expect(result.outs.status).toBe("activating");
     expect(lines).toEqual(["restore session s-1 activated (status activating)"]);
@@ -74,7 +91,8 @@ describe("create", () => {
       name: "SessionPartiallyCreatedError",
       id: "s-1",
       properties: { status: "draft", activate: true, siteRestoreArtifacts: [{ restorePointId: "a" }] },
-      message: "restore session s-1 exists, but activation failed: 500 TooManyActiveRestoreSessions. It is kept in the stack state; run `pulumi up` again to continue.",
+      message:
+        "restore session s-1 exists, but activation failed: 500 TooManyActiveRestoreSessions. It is kept in the stack state; run `pulumi up` again to continue.",
     });
   });
 
@@ -93,11 +111,20 @@ describe("create", () => {
 });
 
 describe("read", () => {
-  const stored = (status: string) => ({ stateVersion: 1, status, activate: status !== "draft", destinationType: "new", siteRestoreArtifacts: [{ restorePointId: "a" }, { restorePointId: "b" }] });
+  const stored = (status: string) => ({
+    stateVersion: 1,
+    status,
+    activate: status !== "draft",
+    destinationType: "new",
+    siteRestoreArtifacts: [{ restorePointId: "a" }, { restorePointId: "b" }],
+  });
 
   it("orders artifacts as the inputs list them and shows ones added outside Pulumi", async () => {
     const { graph, calls } = fakeGraph({
-      listArtifacts: async () => [listed("x", "art-x"), listed("b", "art-b", { status: "succeeded", restoredSiteWebUrl: "https://c/sites/b2" })],
+      listArtifacts: async () => [
+        listed("x", "art-x"),
+        listed("b", "art-b", { status: "succeeded", restoredSiteWebUrl: "https://c/sites/b2" }),
+      ],
     });
     const result = await read(graph, "s-1", stored("draft"), log);
     expect(calls).toEqual([["getSession", "s-1"]]);
@@ -106,7 +133,11 @@ describe("read", () => {
       { restorePointId: "b", id: "art-b", status: "succeeded", restoredSiteWebUrl: "https://c/sites/b2" },
       { restorePointId: "x", id: "art-x", status: "added" },
     ]);
-    expect(result.inputs).toEqual({ siteRestoreArtifacts: [{ restorePointId: "a" }, { restorePointId: "b" }, { restorePointId: "x" }], destinationType: "new", activate: false });
+    expect(result.inputs).toEqual({
+      siteRestoreArtifacts: [{ restorePointId: "a" }, { restorePointId: "b" }, { restorePointId: "x" }],
+      destinationType: "new",
+      activate: false,
+    });
   });
 
   it("reports a draft deleted outside Pulumi as gone (no id)", async () => {
@@ -131,12 +162,21 @@ describe("read", () => {
 });
 
 describe("update", () => {
-  const olds = { stateVersion: 1, status: "draft", activate: false, destinationType: "new", siteRestoreArtifacts: [{ restorePointId: "a" }, { restorePointId: "b" }] };
+  const olds = {
+    stateVersion: 1,
+    status: "draft",
+    activate: false,
+    destinationType: "new",
+    siteRestoreArtifacts: [{ restorePointId: "a" }, { restorePointId: "b" }],
+  };
 
   it("removes by artifact id and adds by restore point in one delta", async () => {
     const { graph, calls } = fakeGraph({
       listArtifacts: async () => [listed("a", "art-a"), listed("b", "art-b")],
-      patchArtifacts: async (id, delta) => (calls.push(["patchArtifacts", id, delta]), [{ id: "art-c", status: "added", restorePoint: { id: "c" } }]),
+      patchArtifacts: async (id, delta) => (
+        calls.push(["patchArtifacts", id, delta]),
+        [{ id: "art-c", status: "added", restorePoint: { id: "c" } }]
+      ),
     });
     const result = await update(graph, "s-1", olds, inputs(["a", "c"]), log);
     expect(calls).toEqual([
@@ -188,7 +228,13 @@ describe("remove", () => {
   });
 
   it("forgets a draft that was activated outside Pulumi when Graph refuses the DELETE", async () => {
-    const refused = new GraphRequestError({ method: "DELETE", path: "/v1.0/x", status: 403, code: "RestoreSessionActionNotAllowed", retryable: false });
+    const refused = new GraphRequestError({
+      method: "DELETE",
+      path: "/v1.0/x",
+      status: 403,
+      code: "RestoreSessionActionNotAllowed",
+      retryable: false,
+    });
     const { graph } = fakeGraph({ deleteSession: async () => Promise.reject(refused) });
     await remove(graph, "s-1", { status: "draft" }, log);
     expect(lines[0]).toMatch(/^warning: restore session s-1 was activated \(status no longer draft\)/);

@@ -25,13 +25,48 @@ describe("diff", () => {
     ["unchanged activated", stored("completed", ["a"]), inputs(["a"], { activate: true }), { changes: false }],
     ["draft gains a site", stored("draft", ["a"]), inputs(["a", "b"]), { changes: true, replaces: [], deleteBeforeReplace: false }],
     ["draft loses a site", stored("draft", ["a", "b"]), inputs(["a"]), { changes: true, replaces: [], deleteBeforeReplace: false }],
-    ["draft is activated", stored("draft", ["a"]), inputs(["a"], { activate: true }), { changes: true, replaces: [], deleteBeforeReplace: false }],
-    ["draft changes destination", stored("draft", ["a"]), inputs(["a"], { destinationType: "inPlace" }), { changes: true, replaces: ["destinationType"], deleteBeforeReplace: false }],
-    ["activated changes sites", stored("active", ["a"]), inputs(["b"], { activate: true }), { changes: true, replaces: ["siteRestoreArtifacts"], deleteBeforeReplace: false }],
-    ["activated changes destination", stored("completed", ["a"]), inputs(["a"], { activate: true, destinationType: "inPlace" }), { changes: true, replaces: ["destinationType"], deleteBeforeReplace: false }],
-    ["unknown sites during preview (draft)", stored("draft", ["a"]), inputs([], { siteRestoreArtifacts: UNKNOWN }), { changes: true, replaces: [], deleteBeforeReplace: false }],
-    ["unknown sites during preview (activated)", stored("failed", ["a"]), inputs([], { siteRestoreArtifacts: [rp(UNKNOWN)], activate: true }), { changes: true, replaces: ["siteRestoreArtifacts"], deleteBeforeReplace: false }],
-    ["status Graph added later", stored("somethingNew", ["a"]), inputs(["b"], { activate: true }), { changes: true, replaces: ["siteRestoreArtifacts"], deleteBeforeReplace: false }],
+    [
+      "draft is activated",
+      stored("draft", ["a"]),
+      inputs(["a"], { activate: true }),
+      { changes: true, replaces: [], deleteBeforeReplace: false },
+    ],
+    [
+      "draft changes destination",
+      stored("draft", ["a"]),
+      inputs(["a"], { destinationType: "inPlace" }),
+      { changes: true, replaces: ["destinationType"], deleteBeforeReplace: false },
+    ],
+    [
+      "activated changes sites",
+      stored("active", ["a"]),
+      inputs(["b"], { activate: true }),
+      { changes: true, replaces: ["siteRestoreArtifacts"], deleteBeforeReplace: false },
+    ],
+    [
+      "activated changes destination",
+      stored("completed", ["a"]),
+      inputs(["a"], { activate: true, destinationType: "inPlace" }),
+      { changes: true, replaces: ["destinationType"], deleteBeforeReplace: false },
+    ],
+    [
+      "unknown sites during preview (draft)",
+      stored("draft", ["a"]),
+      inputs([], { siteRestoreArtifacts: UNKNOWN }),
+      { changes: true, replaces: [], deleteBeforeReplace: false },
+    ],
+    [
+      "unknown sites during preview (activated)",
+      stored("failed", ["a"]),
+      inputs([], { siteRestoreArtifacts: [rp(UNKNOWN)], activate: true }),
+      { changes: true, replaces: ["siteRestoreArtifacts"], deleteBeforeReplace: false },
+    ],
+    [
+      "status Graph added later",
+      stored("somethingNew", ["a"]),
+      inputs(["b"], { activate: true }),
+      { changes: true, replaces: ["siteRestoreArtifacts"], deleteBeforeReplace: false },
+    ],
   ])("%s", (_name, olds, news, expected) => {
     expect(diff(olds, news)).toEqual(expected);
   });
@@ -47,7 +82,8 @@ describe("check", () => {
     expect(check(inputs(["a"], { activate: true }), inputs(["a"], { activate: false })).failures).toEqual([
       {
         property: "activate",
-        reason: "the session was already activated and Graph cannot deactivate it; keep activate: true, or replace the resource to start a new draft",
+        reason:
+          "the session was already activated and Graph cannot deactivate it; keep activate: true, or replace the resource to start a new draft",
       },
     ]);
   });
