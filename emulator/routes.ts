@@ -6,7 +6,7 @@
 import type { RouteHandler } from "./context";
 import { activateSession, createSession, deleteSession, getSession, listSessions, patchSession } from "./handlers/sessions";
 import { listArtifacts } from "./handlers/artifacts";
-import { createBulkRequest, getBulkRequest, listBulkRequests } from "./handlers/bulk";
+import { createBulkRequest, deleteBulkRequest, getBulkRequest, listBulkRequests } from "./handlers/bulk";
 import { getPolicy, getProtectionUnit, listPolicies, listPolicyUnits, listProtectionUnits, searchRestorePoints } from "./handlers/catalog";
 
 const WRITE = ["BackupRestore-Restore.ReadWrite.All"];
@@ -52,6 +52,12 @@ export const ROUTES: Route[] = [
   { method: "POST", template: `${SP}/{id}/siteRestoreArtifactsBulkAdditionRequests`, roles: WRITE, handler: createBulkRequest },
   { method: "GET", template: `${SP}/{id}/siteRestoreArtifactsBulkAdditionRequests`, roles: READ, handler: listBulkRequests },
   { method: "GET", template: `${SP}/{id}/siteRestoreArtifactsBulkAdditionRequests/{requestId}`, roles: READ, handler: getBulkRequest },
+  {
+    method: "DELETE",
+    template: `${SP}/{id}/siteRestoreArtifactsBulkAdditionRequests/{requestId}`,
+    roles: WRITE,
+    handler: deleteBulkRequest,
+  },
   {
     method: "POST",
     template: `${ROOT}/restorePoints/search`,

@@ -102,6 +102,24 @@ export const getBulkRequest: RouteHandler = (_request, context) => {
   });
 };
 
+/** DELETE .../siteRestoreArtifactsBulkAdditionRequests/{requestId}: only once the request is resolved. */
+export const deleteBulkRequest: RouteHandler = (_request, context) => {
+  const session = sessionFromPath(context);
+  const id = context.params.requestId!;
+  if (!isGuid(id)) throw new GraphHttpError(400, "InvalidBulkRestoreArtifactId", `'${id}' is not a valid bulk request id.`);
+  const index = session.bulkRequests.findIndex((r) => r.id.toLowerCase() === id.toLowerCase());
+  if (index < 0) throw new GraphHttpError(404, "BulkRestoreArtifactsNotFound", `Bulk request '${id}' was not found.`);
+  if (!session.bulkRequests[index]!.resolution) {
+    throw new GraphHttpError(
+      403,
+      "InvalidStateForBulkRequestDeletion",
+      `Bulk request '${id}' is still active; it can be deleted once it is completed or completedWithErrors.`,
+    );
+  }
+  session.bulkRequests.splice(index, 1);
+  return new Response(null, { status: 204 });
+};
+
 /** Turns a draft session's bulk requests into artifacts and records each request's outcome. */
 export function resolveBulkRequests(session: StoredSession, context: RouteContext): StoredArtifact[] {
   const { seed } = context.tenant;

@@ -7,22 +7,21 @@
  */
 import { z } from "zod";
 import { DEFAULT_RESTORE_POINT_PREFERENCE, siteKey, waitForCompletionSchema } from "../schemas/inputs";
-import { artifactCountSchema, identitySetSchema, publicErrorSchema, type GraphArtifact, type GraphSession } from "../schemas/graph";
+import {
+  artifactCountSchema,
+  identitySetSchema,
+  lenient,
+  publicErrorSchema,
+  type GraphArtifact,
+  type GraphSession,
+} from "../schemas/graph";
 
 /** Version of the state layout written by this package. */
 export const STATE_VERSION = 1;
 
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? undefined)
-  .optional();
+const optionalString = lenient(z.string());
 
-const optionalBoolean = z
-  .boolean()
-  .nullish()
-  .transform((v) => v ?? undefined)
-  .optional();
+const optionalBoolean = lenient(z.boolean());
 
 const artifactStateSchema = z.object({
   restorePointId: z.string(),
@@ -39,10 +38,7 @@ const artifactStateSchema = z.object({
   restoredSiteId: optionalString,
   restoredSiteName: optionalString,
   restoredSiteWebUrl: optionalString,
-  error: publicErrorSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  error: lenient(publicErrorSchema),
 });
 /** One site of the session as stored: the request, the restore point chosen for it, and what Graph reports. */
 export type ArtifactState = z.infer<typeof artifactStateSchema>;
@@ -54,35 +50,19 @@ const sessionStateSchema = z.object({
   activate: z.boolean().default(false),
   allowInPlaceRestore: optionalBoolean,
   // Lenient like the rest of the state: a shape this version does not know reads as "not set".
-  waitForCompletion: waitForCompletionSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional()
-    .catch(undefined),
+  waitForCompletion: lenient(waitForCompletionSchema).catch(undefined),
   failOn: optionalString,
   drillId: optionalString,
   activatedDateTime: optionalString,
   status: z.string().default("draft"),
   createdDateTime: optionalString,
-  createdBy: identitySetSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  createdBy: lenient(identitySetSchema),
   completedDateTime: optionalString,
   lastModifiedDateTime: optionalString,
-  lastModifiedBy: identitySetSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
-  error: publicErrorSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  lastModifiedBy: lenient(identitySetSchema),
+  error: lenient(publicErrorSchema),
   restoreJobType: optionalString,
-  restoreSessionArtifactCount: artifactCountSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  restoreSessionArtifactCount: lenient(artifactCountSchema),
   missingSince: optionalString,
 });
 /** Everything the resource stores: its inputs, the Graph session's properties, and bookkeeping. */

@@ -24,34 +24,25 @@ export const ARTIFACT_STATUSES = ["added", "scheduling", "scheduled", "inProgres
 /** Destination types a session can restore to; one per session. */
 export const DESTINATION_TYPES = ["new", "inPlace"] as const;
 
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? undefined)
-  .optional();
-const optionalNumber = z
-  .number()
-  .nullish()
-  .transform((v) => v ?? undefined)
-  .optional();
+/** Graph may omit a property or send `null`: both read as `undefined`, and the key is optional. */
+export function lenient<T extends z.ZodTypeAny>(schema: T) {
+  return schema
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .optional();
+}
+
+const optionalString = lenient(z.string());
+const optionalNumber = lenient(z.number());
 
 /** One identity (application, user or device) inside an identitySet. */
 export const identitySchema = z.object({ id: optionalString, displayName: optionalString });
 
 /** Graph `identitySet`: who created or changed something. */
 export const identitySetSchema = z.object({
-  application: identitySchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
-  user: identitySchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
-  device: identitySchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  application: lenient(identitySchema),
+  user: lenient(identitySchema),
+  device: lenient(identitySchema),
 });
 export type IdentitySet = z.infer<typeof identitySetSchema>;
 
@@ -62,11 +53,7 @@ export const publicErrorSchema = z.object({
   code: optionalString,
   message: optionalString,
   target: optionalString,
-  details: z
-    .array(errorDetailSchema)
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  details: lenient(z.array(errorDetailSchema)),
 });
 export type PublicError = z.infer<typeof publicErrorSchema>;
 
@@ -85,11 +72,7 @@ export const restorePointSchema = z.object({
   protectionDateTime: optionalString,
   expirationDateTime: optionalString,
   tags: optionalString,
-  protectionUnit: z
-    .object({ id: optionalString, siteId: optionalString, policyId: optionalString })
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  protectionUnit: lenient(z.object({ id: optionalString, siteId: optionalString, policyId: optionalString })),
 });
 export type RestorePoint = z.infer<typeof restorePointSchema>;
 
@@ -98,25 +81,13 @@ export const sessionSchema = z.object({
   id: z.string(),
   status: z.string(),
   createdDateTime: optionalString,
-  createdBy: identitySetSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  createdBy: lenient(identitySetSchema),
   completedDateTime: optionalString,
   lastModifiedDateTime: optionalString,
-  lastModifiedBy: identitySetSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
-  error: publicErrorSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  lastModifiedBy: lenient(identitySetSchema),
+  error: lenient(publicErrorSchema),
   restoreJobType: optionalString,
-  restoreSessionArtifactCount: artifactCountSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  restoreSessionArtifactCount: lenient(artifactCountSchema),
 });
 export type GraphSession = z.infer<typeof sessionSchema>;
 
@@ -130,14 +101,8 @@ export const artifactSchema = z.object({
   restoredSiteId: optionalString,
   restoredSiteName: optionalString,
   restoredSiteWebUrl: optionalString,
-  error: publicErrorSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
-  restorePoint: restorePointSchema
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+  error: lenient(publicErrorSchema),
+  restorePoint: lenient(restorePointSchema),
 });
 export type GraphArtifact = z.infer<typeof artifactSchema>;
 
@@ -149,24 +114,14 @@ export const deltaResultSchema = z.object({
   id: optionalString,
   status: optionalString,
   "@contentId": optionalString,
-  restorePoint: z
-    .object({ id: optionalString })
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
-  "@Core.DataModificationException": z
-    .object({
-      info: z
-        .object({ code: optionalString, message: optionalString })
-        .nullish()
-        .transform((v) => v ?? undefined)
-        .optional(),
+  restorePoint: lenient(z.object({ id: optionalString })),
+  "@Core.DataModificationException": lenient(
+    z.object({
+      info: lenient(z.object({ code: optionalString, message: optionalString })),
       failedOperation: optionalString,
       responseCode: optionalNumber,
-    })
-    .nullish()
-    .transform((v) => v ?? undefined)
-    .optional(),
+    }),
+  ),
 });
 export type DeltaResult = z.infer<typeof deltaResultSchema>;
 
@@ -208,11 +163,7 @@ export const odataErrorSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    innerError: z
-      .object({ "request-id": optionalString, "client-request-id": optionalString, date: optionalString })
-      .nullish()
-      .transform((v) => v ?? undefined)
-      .optional(),
+    innerError: lenient(z.object({ "request-id": optionalString, "client-request-id": optionalString, date: optionalString })),
   }),
 });
 export type ODataError = z.infer<typeof odataErrorSchema>;

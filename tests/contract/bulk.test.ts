@@ -89,3 +89,14 @@ it("refuses new requests once the session is activated", async () => {
   await call(emulator, "POST", `${RS}/${sessionId}/activate`);
   expectGraphError(await call(emulator, "POST", bulkPath(), { body: request() }), 403, "RestoreSessionActionNotAllowed");
 });
+
+it("deletes a request only once it is resolved (403 InvalidStateForBulkRequestDeletion before, 204 after, then 404)", async () => {
+  const created = await call(emulator, "POST", bulkPath(), { body: request() });
+  const one = `${bulkPath()}/${created.body.id}`;
+  await expectGraphError(await call(emulator, "DELETE", one), 403, "InvalidStateForBulkRequestDeletion");
+  await call(emulator, "POST", `${RS}/${sessionId}/activate`);
+  const deleted = await call(emulator, "DELETE", one);
+  expect(deleted.status).toBe(204);
+  await expectGraphError(await call(emulator, "GET", one), 404, "BulkRestoreArtifactsNotFound");
+  await expectGraphError(await call(emulator, "DELETE", one), 404, "BulkRestoreArtifactsNotFound");
+});
