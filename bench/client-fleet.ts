@@ -6,6 +6,7 @@
  * its own process so `NODE_EXTRA_CA_CERTS` can trust the emulator. Input: a `ClientFleetJob` as
  * JSON on stdin; output: one JSON line (`ClientFleetOutcome`).
  */
+import { SHAREPOINT } from "../provider/workloads";
 import pLimit from "p-limit";
 import { resolveSettings } from "../provider/config";
 import { createGraphClient, MAX_DELTA_ITEMS_PER_PATCH, type ArtifactSpec, type GraphClient, type RetryPolicy } from "../provider/graph";
@@ -37,9 +38,10 @@ function graphClient(job: ClientFleetJob): GraphClient {
 /** A draft session of these sites, as the provider creates it: the first 50 in the POST, then PATCHes of 50. */
 async function createDraft(graph: GraphClient, restorePointIds: string[]): Promise<string> {
   const specs: ArtifactSpec[] = restorePointIds.map((restorePointId) => ({ restorePointId, destinationType: "new" }));
-  const session = await graph.createSession(specs.slice(0, MAX_DELTA_ITEMS_PER_PATCH));
+  const session = await graph.createSession(SHAREPOINT, { artifacts: specs.slice(0, MAX_DELTA_ITEMS_PER_PATCH) });
   for (let i = MAX_DELTA_ITEMS_PER_PATCH; i < specs.length; i += MAX_DELTA_ITEMS_PER_PATCH) {
     await graph.patchArtifacts(
+      SHAREPOINT,
       session.id,
       specs.slice(i, i + MAX_DELTA_ITEMS_PER_PATCH).map((add) => ({ add })),
     );
@@ -50,7 +52,7 @@ async function createDraft(graph: GraphClient, restorePointIds: string[]): Promi
 /** A refresh: the session, then its artifacts. */
 async function readSession(graph: GraphClient, id: string): Promise<void> {
   await graph.getSession(id);
-  await graph.listArtifacts(id);
+  await graph.listArtifacts(SHAREPOINT, id);
 }
 
 async function runFleet(job: ClientFleetJob): Promise<ClientFleetOutcome> {

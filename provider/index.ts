@@ -1,22 +1,52 @@
 /**
- * pulumi-m365-backup: Microsoft 365 Backup Storage SharePoint restore sessions as Pulumi resources.
+ * pulumi-m365-backup: Microsoft 365 Backup Storage (SharePoint, OneDrive and Exchange restore
+ * sessions) as Pulumi resources.
  */
 export {
   SharePointRestoreSession,
   SHAREPOINT_RESTORE_SESSION_TYPE,
   type SharePointRestoreSessionArgs,
-  type SiteRestoreArtifactArgs,
-  type RestorePointArtifactArgs,
-  type SiteByNameArtifactArgs,
-  type WaitForCompletionArgs,
-} from "./resource/sharePointRestoreSession";
+} from "./resources/sharePointRestoreSession";
+export { OneDriveRestoreSession, ONEDRIVE_RESTORE_SESSION_TYPE, type OneDriveRestoreSessionArgs } from "./resources/oneDriveRestoreSession";
+export { ExchangeRestoreSession, EXCHANGE_RESTORE_SESSION_TYPE, type ExchangeRestoreSessionArgs } from "./resources/exchangeRestoreSession";
+export type {
+  BulkRestoreChoiceArgs,
+  DriveBulkRestoreArgs,
+  DriveRestoreArtifactArgs,
+  GranularMailboxRestoreArtifactArgs,
+  MailboxBulkRestoreArgs,
+  MailboxRestoreArtifactArgs,
+  PointChoiceArgs,
+  RestorePointArtifactArgs,
+  RestoreSessionOutputs,
+  RestoreSessionResource,
+  RestoreSessionSettingsArgs,
+  SiteBulkRestoreArgs,
+  SiteByNameArtifactArgs,
+  SiteRestoreArtifactArgs,
+  UserArtifactArgs,
+  WaitForCompletionArgs,
+} from "./resources/restore-session";
 export type {
   ArtifactCount,
-  DrillReport,
-  DrillReportSite,
+  BulkRequestOutput,
+  BulkRestoreOutput,
+  DrillReportSummary,
   Identity,
   IdentitySet,
+  MailboxQuery,
   PublicError,
+  RestoreArtifactOutput,
   SiteRestoreArtifactOutput,
-} from "./resource/outputs";
-export { renderDrillReport, type DrillReportFormat } from "./resource/drill-report";
+  TimePeriod,
+} from "./resources/outputs";
+export {
+  drillReport,
+  renderDrillReport,
+  type DrillReport,
+  type DrillReportFormat,
+  type DrillReportItem,
+  type DrillSummary,
+  type ReportArtifact,
+  type ReportError,
+} from "./report";

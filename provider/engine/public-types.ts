@@ -2,9 +2,11 @@
  * Compile-time proof that the zod schemas produce exactly the public output interfaces, which are
  * written out by hand so that the published declarations never reference zod.
  */
-import type * as Public from "../resource/outputs";
-import type { ArtifactCount, IdentitySet, PublicError } from "../schemas/graph";
-import type { ArtifactState } from "./state";
+import type { ReportArtifact } from "../report";
+import type * as Public from "../resources/outputs";
+import type { MailboxQuery } from "../schemas/inputs/restore-session";
+import type { ArtifactCount, IdentitySet, PublicError, TimePeriod } from "../schemas/wire";
+import type { ArtifactState, SessionState } from "./restore-session/state";
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
@@ -13,5 +15,11 @@ export const PUBLIC_TYPES_MATCH_SCHEMAS: [
   Same<IdentitySet, Public.IdentitySet>,
   Same<PublicError, Public.PublicError>,
   Same<ArtifactCount, Public.ArtifactCount>,
-  Same<ArtifactState, Public.SiteRestoreArtifactOutput>,
-] = [true, true, true, true];
+  Same<TimePeriod, Public.TimePeriod>,
+  Same<MailboxQuery, Public.MailboxQuery>,
+  Same<ArtifactState, Public.RestoreArtifactOutput>,
+  Same<NonNullable<SessionState["bulkRestore"]>, Public.BulkRestoreOutput>,
+  Same<NonNullable<SessionState["bulkRequest"]>, Public.BulkRequestOutput>,
+  // The drill report reads a subset of what the state stores.
+  ArtifactState extends ReportArtifact ? true : false,
+] = [true, true, true, true, true, true, true, true, true];

@@ -1,4 +1,4 @@
-import type { GraphSession } from "../schemas/graph";
+import type { GraphSession } from "../schemas/wire";
 
 /** The restore did not end before the `waitForCompletion` timeout; the session carries on in Graph. */
 export class WaitTimeoutError extends Error {

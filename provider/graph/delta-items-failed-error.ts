@@ -1,4 +1,4 @@
-import type { DeltaResult } from "../schemas/graph";
+import type { DeltaResult } from "../schemas/wire";
 import { GraphRequestError } from "./graph-request-error";
 
 const DELTA_ITEMS_FAILED_BRAND = Symbol.for("pulumi-m365-backup.DeltaItemsFailedError");

@@ -5,9 +5,13 @@ export {
   MAX_PROTECTION_UNITS_PER_SEARCH,
   type ArtifactDelta,
   type ArtifactSpec,
+  type BulkRequestBody,
+  type GranularArtifactSpec,
   type GraphClient,
   type RestorePointSearchRequest,
+  type SessionContents,
 } from "./client";
+export { ArtifactWithoutRestorePointError, mayHaveActed } from "./reconcile";
 export { GraphRequestError, isGraphRequestError } from "./graph-request-error";
 export { DeltaItemsFailedError, isDeltaItemsFailedError, type DeltaItemFailure } from "./delta-items-failed-error";
 export { UnsafeUrlError } from "./unsafe-url-error";
@@ -15,4 +19,14 @@ export { CredentialError } from "./credential-error";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
 export type { Sleep } from "./retry-middleware";
 export { MAX_CONCURRENT_REQUESTS, ThrottleGate, throttleGateFor } from "./throttle-gate";
-export type { DeltaResult, GraphArtifact, GraphSession, RestorePointSearchResponse, SiteProtectionUnit } from "../schemas/graph";
+export type {
+  DeltaResult,
+  GraphArtifact,
+  GraphBulkRequest,
+  GraphSession,
+  ListedRestoreSession,
+  ProtectionUnit,
+  RestorePoint,
+  RestorePointSearchResponse,
+  ServiceStatus,
+} from "../schemas/wire";

@@ -1,6 +1,8 @@
-/** Graph paths (relative to the version segment) of the backupRestore calls this client makes. */
+/** Graph paths (relative to the version segment) of the backupRestore calls, built from the workload descriptors. */
+import type { Workload } from "../workloads";
 
-const ROOT = "/solutions/backupRestore";
+/** The backupRestore root. */
+export const ROOT = "/solutions/backupRestore";
 
 /**
  * One id as one path segment. Encoded so `/`, `?`, `#` and `%` cannot change the path; `.` and
@@ -13,26 +15,52 @@ export function pathSegment(id: string, what: string): string {
   return encodeURIComponent(id);
 }
 
-export const SHAREPOINT_RESTORE_SESSIONS = `${ROOT}/sharePointRestoreSessions`;
-export const SITE_PROTECTION_UNITS = `${ROOT}/siteProtectionUnits`;
+export const RESTORE_SESSIONS = `${ROOT}/restoreSessions`;
 export const RESTORE_POINTS_SEARCH = `${ROOT}/restorePoints/search`;
 
-/** `GET`/`DELETE` path of a restore session (the documented base-type path). */
-export function restoreSessionPath(id: string): string {
-  return `${ROOT}/restoreSessions/${pathSegment(id, "restore session id")}`;
+/** POST (create) and GET (list) collection of a workload's restore sessions. */
+export function sessionCollection(workload: Workload): string {
+  return `${ROOT}/${workload.restoreSession.collection}`;
 }
 
-/** `POST` path that activates a restore session. */
+/** PATCH path of a restore session: its workload's collection. */
+export function sessionPath(workload: Workload, id: string): string {
+  return `${sessionCollection(workload)}/${pathSegment(id, "restore session id")}`;
+}
+
+/** GET/DELETE path of any restore session (the documented base-type path). */
+export function restoreSessionPath(id: string): string {
+  return `${RESTORE_SESSIONS}/${pathSegment(id, "restore session id")}`;
+}
+
+/** POST path that activates a restore session. */
 export function activatePath(id: string): string {
   return `${restoreSessionPath(id)}/activate`;
 }
 
-/** `PATCH` path of a SharePoint restore session. */
-export function sharePointSessionPath(id: string): string {
-  return `${SHAREPOINT_RESTORE_SESSIONS}/${pathSegment(id, "restore session id")}`;
+/** GET path of a session's standard (or granular) artifacts. */
+export function artifactsPath(workload: Workload, id: string, granular = false): string {
+  const property = granular ? workload.restoreSession.granularArtifacts : workload.restoreSession.artifacts;
+  if (property === undefined) throw new RangeError(`${workload.title} restore sessions have no granular artifacts`);
+  return `${sessionPath(workload, id)}/${property}`;
 }
 
-/** `GET` path of a session's site restore artifacts. */
-export function siteArtifactsPath(id: string): string {
-  return `${sharePointSessionPath(id)}/siteRestoreArtifacts`;
+/** Collection of a session's bulk addition requests. */
+export function bulkRequestsPath(workload: Workload, sessionId: string): string {
+  return `${sessionPath(workload, sessionId)}/${workload.restoreSession.bulkRequests}`;
+}
+
+/** One bulk addition request. */
+export function bulkRequestPath(workload: Workload, sessionId: string, requestId: string): string {
+  return `${bulkRequestsPath(workload, sessionId)}/${pathSegment(requestId, "bulk request id")}`;
+}
+
+/** The tenant's protection units of a workload. */
+export function protectionUnitsPath(workload: Workload): string {
+  return `${ROOT}/${workload.protectionUnit.collection}`;
+}
+
+/** One restore point, with its protection unit expanded. */
+export function restorePointPath(id: string): string {
+  return `${ROOT}/restorePoints/${pathSegment(id, "restore point id")}?$expand=protectionUnit`;
 }

@@ -3,6 +3,7 @@ import { Client } from "@microsoft/microsoft-graph-client";
 import type { Settings } from "../config";
 import { AuthMiddleware } from "./auth-middleware";
 import { BackupRestoreClient, type GraphClient } from "./client";
+import { GraphRequester } from "./requester";
 import { createCredential, describeCredentialFailure } from "./credentials";
 import { LogMiddleware } from "./log-middleware";
 import { SecretRedactor } from "./redact";
@@ -75,7 +76,8 @@ export function createGraphClient(settings: Settings, options: GraphClientOption
       new TransportMiddleware(fetchImpl),
     ],
   });
-  return new BackupRestoreClient(sdk, settings, redactor, policy, (line) => log(redactor.redact(line)));
+  const requester = new GraphRequester(sdk, settings, redactor, policy, (line) => log(redactor.redact(line)));
+  return new BackupRestoreClient(requester, policy);
 }
 
 function secretsOf(settings: Settings): (string | undefined)[] {

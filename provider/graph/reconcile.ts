@@ -1,55 +1,133 @@
 /**
- * After an ambiguous failure (the service may have acted), decide from what Graph now holds
- * whether the request took effect, instead of repeating it blindly.
+ * Reconcile before retrying: after an ambiguous failure (the service may have acted), decide from
+ * what Graph now holds whether the write took effect, instead of repeating it blindly. One loop
+ * serves every write that is not safe to repeat (creates, delta PATCHes, activations, bulk requests).
  */
-import type { GraphArtifact, GraphSession } from "../schemas/graph";
-import { isGraphRequestError } from "./graph-request-error";
+import type { GraphArtifact, GraphSession } from "../schemas/wire";
+import { GraphRequestError, isGraphRequestError } from "./graph-request-error";
 
 /** How far Graph's clock may be from ours when matching `createdDateTime` to an attempt. */
 export const CLOCK_SKEW_MS = 30_000;
 
-/** Create rounds (POST, then reconcile) before giving up. */
-export const MAX_CREATE_ROUNDS = 3;
+/** Write rounds (send, then reconcile) before giving up. */
+export const MAX_WRITE_ROUNDS = 3;
 
-/** One create attempt: who sent it, when, and what it asked for. */
-export interface CreateAttempt {
-  appId: string;
-  startedMs: number;
-  endedMs: number;
-  artifacts: readonly { restorePointId: string; destinationType: string }[];
-}
+/**
+ * HTTP 500 codes with which the service documents that it did not act: transient refusals. A
+ * write refused with one of them is not ambiguous.
+ */
+export const REFUSED_500_CODES: readonly string[] = ["TooManyActiveRestoreSessions", "IncompleteArtifactDeletion", "PolicySaveFailed"];
 
 /**
  * True when a failed request may still have been carried out: the connection broke after
  * sending, the attempt timed out, the service answered 5xx without a documented "did not act"
  * code, or it answered 2xx with a body we could not read.
  */
-export function mayHaveActed(error: unknown, transient500Codes: readonly string[]): boolean {
+export function mayHaveActed(error: unknown): boolean {
   if (!isGraphRequestError(error)) return false;
   if (error.status === 0) return error.code !== "ECONNREFUSED";
   if (error.status >= 200 && error.status < 300) return true;
-  if (error.status === 500) return error.code === undefined || !transient500Codes.includes(error.code);
+  if (error.status === 500) return error.code === undefined || !REFUSED_500_CODES.includes(error.code);
   return error.status > 500;
 }
 
-/** Sessions that this application created, still in draft, within the attempt's time window. */
-export function candidateSessions(
-  sessions: readonly GraphSession[],
-  attempt: CreateAttempt,
-  excludedIds: ReadonlySet<string>,
-): GraphSession[] {
-  return sessions.filter((session) => {
-    if (excludedIds.has(session.id) || session.status !== "draft") return false;
-    if (session.createdBy?.application?.id?.toLowerCase() !== attempt.appId.toLowerCase()) return false;
-    const created = Date.parse(session.createdDateTime ?? "");
+/** What Graph holds after an ambiguous write. */
+export type Settlement<T> =
+  /** The write took effect; `result` stands in for the lost answer. */
+  | { kind: "applied"; result: T }
+  /** Nothing of it took effect: sending it again is safe. */
+  | { kind: "notApplied" }
+  /** It cannot be told, or it took effect in part: fail, saying this. */
+  | { kind: "unknown"; note: string };
+
+/** One write that must take effect exactly once. */
+export interface OnceWrite<T> {
+  /** What it does, for log lines: "create of a restore session". */
+  what: string;
+  /** Sends the write once. */
+  send(): Promise<T>;
+  /** Looks at Graph after an ambiguous failure of the attempt that started at `startedMs`. */
+  settle(failure: GraphRequestError, attempt: { startedMs: number; endedMs: number }): Promise<Settlement<T>>;
+}
+
+/**
+ * Sends a write; after an ambiguous failure asks `settle` what Graph holds, and either takes the
+ * result, sends again (at most `MAX_WRITE_ROUNDS` times, within the time budget) or fails with a
+ * note saying what is known. Any other failure is thrown as it is.
+ */
+export async function writeOnce<T>(write: OnceWrite<T>, log: (line: string) => void, budgetMs: number): Promise<T> {
+  const started = Date.now();
+  for (let round = 1; ; round++) {
+    const startedMs = Date.now();
+    try {
+      return await write.send();
+    } catch (error) {
+      if (!mayHaveActed(error)) throw error;
+      const failure = error as GraphRequestError;
+      let settlement: Settlement<T>;
+      try {
+        settlement = await write.settle(failure, { startedMs, endedMs: Date.now() });
+      } catch (lookup) {
+        const why = isGraphRequestError(lookup) || lookup instanceof Error ? lookup.message : String(lookup);
+        throw failure.withNote(`it may have taken effect, and looking failed too (${why})`);
+      }
+      if (settlement.kind === "applied") {
+        log(`${write.what} failed (${describeFailure(failure)}), but it had taken effect`);
+        return settlement.result;
+      }
+      if (settlement.kind === "unknown") throw failure.withNote(settlement.note);
+      if (round >= MAX_WRITE_ROUNDS || Date.now() - started >= budgetMs) {
+        throw failure.withNote(`it did not take effect; gave up after ${round} attempts`);
+      }
+      log(`${write.what} failed (${describeFailure(failure)}) and did not take effect; sending it again`);
+    }
+  }
+}
+
+/** A failure in a few words for a log line: the transport code or the HTTP status. */
+export function describeFailure(failure: GraphRequestError): string {
+  return failure.status === 0 ? `${failure.code}` : `HTTP ${failure.status}`;
+}
+
+/** Objects this application created, within the attempt's time window (allowing for clock skew). */
+export function createdByAttempt<T extends Pick<GraphSession, "createdBy" | "createdDateTime">>(
+  objects: readonly T[],
+  appId: string,
+  attempt: { startedMs: number; endedMs: number },
+): T[] {
+  return objects.filter((object) => {
+    if (object.createdBy?.application?.id?.toLowerCase() !== appId.toLowerCase()) return false;
+    const created = Date.parse(object.createdDateTime ?? "");
     return created >= attempt.startedMs - CLOCK_SKEW_MS && created <= attempt.endedMs + CLOCK_SKEW_MS;
   });
 }
 
-/** True when the listed artifacts are exactly the requested ones (restore point and destination, as a multiset). */
-export function sameArtifacts(listed: readonly GraphArtifact[], wanted: CreateAttempt["artifacts"]): boolean {
-  const key = (restorePointId: string | undefined, destination: string | undefined): string => `${restorePointId}\u0000${destination}`;
-  const have = listed.map((a) => key(a.restorePoint?.id, a.destinationType)).sort();
+/**
+ * True when the listed artifacts are exactly the requested ones (restore point and destination,
+ * as a multiset). An artifact listed without a restore point cannot be compared: that throws,
+ * because guessing either way could restore twice or lose a restore.
+ */
+export function sameArtifacts(listed: readonly GraphArtifact[], wanted: readonly { restorePointId: string; destinationType: string }[]): boolean {
+  const key = (restorePointId: string, destination: string | undefined): string => `${restorePointId}\u0000${destination}`;
+  const have = listed.map((a) => key(restorePointIdOf(a), a.destinationType)).sort();
   const want = wanted.map((a) => key(a.restorePointId, a.destinationType)).sort();
   return have.length === want.length && have.every((value, index) => value === want[index]);
+}
+
+/** The restore point an artifact restores; Graph listing one without it is a contract break, said loudly. */
+export function restorePointIdOf(artifact: GraphArtifact): string {
+  const id = artifact.restorePoint?.id;
+  if (id === undefined || id === "") throw new ArtifactWithoutRestorePointError(artifact.id);
+  return id;
+}
+
+/** Graph listed an artifact without its restore point, so the provider cannot tell which site it restores. */
+export class ArtifactWithoutRestorePointError extends Error {
+  override readonly name = "ArtifactWithoutRestorePointError";
+  constructor(readonly artifactId: string) {
+    super(
+      `Microsoft Graph listed artifact ${artifactId} without its restore point, so it cannot be matched to what the program asks; ` +
+        "nothing was changed. Run `pulumi refresh` later, and if it persists report it with the artifact id",
+    );
+  }
 }

@@ -19,7 +19,10 @@ export interface RetryPolicy {
   jitterRatio: number;
   /** HTTP statuses retried for any method once the service said it did not act. */
   throttleStatuses: readonly number[];
-  /** Graph error codes of HTTP 500 that are documented as transient. */
+  /**
+   * Graph error codes of HTTP 500 that are documented as transient and retried here. Not
+   * `TooManyActiveRestoreSessions`: activation waits that out itself, within the drill's wait budget.
+   */
   retryable500Codes: readonly string[];
 }
 
@@ -32,7 +35,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 60_000,
   jitterRatio: 0.5,
   throttleStatuses: [429, 503, 504],
-  retryable500Codes: ["TooManyActiveRestoreSessions", "IncompleteArtifactDeletion"],
+  retryable500Codes: ["IncompleteArtifactDeletion", "PolicySaveFailed"],
 };
 
 /** Methods that may be repeated without changing the outcome. */

@@ -49,7 +49,7 @@ describe("check validates shapes only", () => {
       },
       {
         property: "siteRestoreArtifacts[4].colour",
-        reason: "unknown property; allowed here: siteWebUrl, siteId, pointInTime, restorePointPreference, fastRestoreOnly",
+        reason: "unknown property; allowed here: siteId, siteWebUrl, pointInTime, restorePointPreference, fastRestoreOnly",
       },
     ]);
     expect(rig.graphRequests()).toEqual([]);
@@ -82,7 +82,7 @@ describe("check validates shapes only", () => {
       {
         property: "destinationType",
         reason:
-          'an in-place restore rolls the production sites back to the restore point and cannot be undone; set allowInPlaceRestore: true to confirm, or use destinationType: "new"',
+          'an in-place restore rolls production data back to the restore point and cannot be undone; set allowInPlaceRestore: true to confirm, or use destinationType: "new"',
       },
     ]);
     await rig.checked({ siteRestoreArtifacts: [{ siteId: site!.siteId }], destinationType: "inPlace", allowInPlaceRestore: true });
@@ -159,7 +159,7 @@ describe("create resolves sites before anything exists", () => {
     const byUrl = await rig.checked({ siteRestoreArtifacts: [{ siteWebUrl: `${site!.siteWebUrl.toUpperCase()}/` }] });
     const failure = (await rig.host.create(rig.urn, byUrl).catch((e: unknown) => e)) as HostCallError;
     expect(failure.details).toContain(
-      `site ${site!.siteWebUrl.toUpperCase()}/ cannot be matched by URL: Microsoft Graph returns siteWebUrl on site protection units only with delegated permissions; name the site by siteId instead (or sign in as a user)`,
+      `site ${site!.siteWebUrl.toUpperCase()}/ cannot be matched by URL: Microsoft Graph returns siteWebUrl on site protection units only with delegated permissions; name it by siteId instead, use bulkRestore (the service resolves names), or sign in as a user`,
     );
     expect(rig.graphRequests()).toEqual([`GET ${UNITS} 200`]);
 

@@ -4,6 +4,7 @@
  * The emulator's virtual clock runs fast where a restore must finish (setSpeed) and at real speed
  * where it must not.
  */
+import { drillReport, type DrillSummary, type ReportArtifact } from "../../provider/report";
 import { HostCallError } from "../support/host";
 import { protectedSites, RESTORE_SESSIONS, SESSIONS, startRig, type DrillRig } from "./drill-host";
 
@@ -23,21 +24,9 @@ const FAST = 1200;
 const HOUR = 3_600_000;
 const sites = () => protectedSites(rig.emulator);
 
-interface Report {
-  status: string;
-  activatedDateTime: string;
-  completedDateTime: string;
-  restoreDurationSeconds: number;
-  worstDataAgeSeconds: number;
-  sites: {
-    siteId: string;
-    protectionDateTime: string;
-    dataAgeSeconds: number;
-    durationSeconds: number;
-    status: string;
-    restoredSiteWebUrl: string;
-    error?: { code: string };
-  }[];
+/** The report a program renders: the stored summary plus one row per site, derived from the artifacts. */
+function fullReport(properties: Record<string, unknown>) {
+  return drillReport(properties.drillReport as DrillSummary, properties.siteRestoreArtifacts as ReportArtifact[]);
 }
 
 describe("waitForCompletion", () => {
@@ -57,7 +46,7 @@ describe("waitForCompletion", () => {
     await rig.hostPrinted(`restore session ${id} activated (status activating)`);
     await rig.hostPrinted(`restore session ${id} status completed: 3/3 completed, 0 failed`);
 
-    const report = properties.drillReport as Report;
+    const report = fullReport(properties);
     const activated = Date.parse(properties.activatedDateTime as string);
     const completed = Date.parse(properties.completedDateTime as string);
     expect(report).toMatchObject({
@@ -67,11 +56,11 @@ describe("waitForCompletion", () => {
     });
     expect(report.restoreDurationSeconds).toBe(Math.round((completed - activated) / 1000));
     expect(report.restoreDurationSeconds).toBeGreaterThan(0);
-    const ages = report.sites.map((s) => Math.round((Date.parse(pointInTime) - Date.parse(s.protectionDateTime)) / 1000));
-    expect(report.sites.map((s) => s.dataAgeSeconds)).toEqual(ages);
+    const ages = report.items.map((s) => Math.round((Date.parse(pointInTime) - Date.parse(s.protectionDateTime)) / 1000));
+    expect(report.items.map((s) => s.dataAgeSeconds)).toEqual(ages);
     expect(report.worstDataAgeSeconds).toBe(Math.max(...ages));
-    expect(report.sites.map((s) => [s.siteId, s.status])).toEqual(chosen.map((s) => [s.siteId, "succeeded"]));
-    expect(report.sites.every((s) => s.durationSeconds > 0 && s.restoredSiteWebUrl.startsWith("https://"))).toBe(true);
+    expect(report.items.map((s) => [s.name, s.status])).toEqual(chosen.map((s) => [s.siteId, "succeeded"]));
+    expect(report.items.every((s) => s.durationSeconds! > 0 && s.restoredTo!.startsWith("https://"))).toBe(true);
 
     // Only reads after the activation: waiting never writes.
     const writes = rig.graphRequests().filter((r) => !r.startsWith("GET"));
@@ -135,11 +124,11 @@ describe("failOn", () => {
     const { id, properties } = failure.initFailure!;
     expect(failure.details).toContain(
       `restore session ${id} exists, but the drill failed: the restore ended completedWithError (session error UnknownError: One or more artifacts failed to restore.); ` +
-        `site ${bad!.siteId}: ArtifactCannotBeRestored: The site could not be restored from this restore point. ` +
+        `site siteId ${bad!.siteId}: ArtifactCannotBeRestored: The site could not be restored from this restore point. ` +
         "It is kept in the stack state; it is the drill's record; change drillId to run the drill again.",
     );
     expect(properties).toMatchObject({ status: "completedWithError" });
-    expect((properties.drillReport as Report).sites.map((s) => [s.status, s.error?.code])).toEqual([
+    expect(fullReport(properties).items.map((s) => [s.status, s.error?.code])).toEqual([
       ["succeeded", undefined],
       ["failed", "ArtifactCannotBeRestored"],
     ]);

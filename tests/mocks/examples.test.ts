@@ -99,12 +99,7 @@ describe("examples/dr-drill", () => {
         },
         { restorePointId: "rp-b", id: "art-2", status: "scheduled" },
       ],
-      drillReport: {
-        sessionId: "session-1",
-        drillId: "drill-1",
-        status: "active",
-        sites: [{ restorePointId: "rp-a", status: "inProgress" }],
-      },
+      drillReport: { sessionId: "session-1", workload: "SharePoint", drillId: "drill-1", status: "active", succeeded: 0, failed: 0, pending: 2 },
     };
     const { registrations, outputs } = await runExample("dr-drill", { restorePointIds: TWO_RESTORE_POINTS }, state);
     expect(registrations).toEqual([
@@ -131,7 +126,9 @@ describe("examples/dr-drill", () => {
         { restorePointId: "rp-a", status: "inProgress", restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/a-restored" },
         { restorePointId: "rp-b", status: "scheduled", restoredSiteWebUrl: undefined },
       ],
-      drillReport: expect.stringMatching(/^# DR drill report: drill-1\n[\s\S]*\| – \| rp-a \| – \| – \| inProgress \| – \| – \| – \|\n$/),
+      drillReport: expect.stringMatching(
+        /^# DR drill report: drill-1\n[\s\S]*\| restore point rp-a \| rp-a \| – \| – \| inProgress \| https:\/\/contoso.sharepoint.com\/sites\/a-restored \| – \| – \|\n\| restore point rp-b \| rp-b \| – \| – \| scheduled \| – \| – \| – \|\n$/,
+      ),
     });
   });
 

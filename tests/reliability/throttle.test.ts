@@ -3,6 +3,7 @@
  * to that origin waits it out, from any client in the process. In process, against the
  * emulator's real TLS server.
  */
+import { SHAREPOINT } from "../../provider/workloads";
 import { startEmulator, type Emulator } from "../../emulator";
 import type { Settings } from "../../provider/config";
 import { createGraphClient } from "../../provider/graph";
@@ -32,9 +33,9 @@ test("after one 429 with Retry-After 2, no request from any client reaches Graph
   const [first, second] = [createGraphClient(settings), createGraphClient(settings)];
   emulator.faults.add({ method: "GET", path: "/solutions/backupRestore/siteProtectionUnits", status: 429, retryAfterSeconds: 2, times: 1 });
 
-  const throttled = first.listSiteProtectionUnits();
+  const throttled = first.listProtectionUnits(SHAREPOINT);
   await throttleSeen();
-  const followers = Array.from({ length: 8 }, (_, n) => (n % 2 === 0 ? first : second).listSiteProtectionUnits());
+  const followers = Array.from({ length: 8 }, (_, n) => (n % 2 === 0 ? first : second).listProtectionUnits(SHAREPOINT));
   const results = await Promise.all([throttled, ...followers]);
 
   expect(results.map((units) => units.length)).toEqual(Array(9).fill(emulator.tenant.sites().filter((s) => s.protectionUnitId).length));
@@ -64,7 +65,9 @@ test("the window halves per throttle: three 429s without Retry-After take it fro
     times: 3,
   });
   const before = gate.concurrency;
-  await expect(client.listSiteProtectionUnits()).resolves.toHaveLength(emulator.tenant.sites().filter((s) => s.protectionUnitId).length);
+  await expect(client.listProtectionUnits(SHAREPOINT)).resolves.toHaveLength(
+    emulator.tenant.sites().filter((s) => s.protectionUnitId).length,
+  );
   // 16 -> 8 -> 4 -> 2 on the throttles, then +1 for the success.
   expect([before, gate.concurrency]).toEqual([16, 3]);
 });

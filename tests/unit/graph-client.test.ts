@@ -1,3 +1,4 @@
+import { SHAREPOINT } from "../../provider/workloads";
 import type { Settings } from "../../provider/config";
 import {
   createGraphClient,
@@ -54,10 +55,12 @@ describe("Graph client requests", () => {
     const { client, requests } = clientWith(
       json(201, { ...sessionBody("s-1"), createdDateTime: "2026-11-28T21:00:00Z", error: null, extra: 1 }),
     );
-    const session = await client.createSession([
-      { restorePointId: "rp-1", destinationType: "inPlace" },
-      { restorePointId: "rp-2", destinationType: "inPlace" },
-    ]);
+    const session = await client.createSession(SHAREPOINT, {
+      artifacts: [
+        { restorePointId: "rp-1", destinationType: "inPlace" },
+        { restorePointId: "rp-2", destinationType: "inPlace" },
+      ],
+    });
     expect(session).toEqual({ id: "s-1", status: "draft", restoreJobType: "standard", createdDateTime: "2026-11-28T21:00:00Z" });
     expect(requests).toEqual([
       {
@@ -108,7 +111,7 @@ describe("Graph client requests", () => {
       json(200, { value: [{ id: "a-1", status: "added" }], "@odata.nextLink": next }),
       json(200, { value: [{ id: "a-2", status: "someNewStatus", restorePoint: { id: "rp-2" } }] }),
     );
-    expect(await client.listArtifacts("s-1")).toEqual([
+    expect(await client.listArtifacts(SHAREPOINT, "s-1")).toEqual([
       { id: "a-1", status: "added" },
       { id: "a-2", status: "someNewStatus", restorePoint: { id: "rp-2" } },
     ]);
@@ -124,7 +127,7 @@ describe("Graph client requests", () => {
       }),
       json(200, { value: [{ id: "pu-2", siteId: "site-2", status: "protected" }] }),
     );
-    expect((await client.listSiteProtectionUnits()).map((u) => u.id)).toEqual(["pu-1", "pu-2"]);
+    expect((await client.listProtectionUnits(SHAREPOINT)).map((u) => u.id)).toEqual(["pu-1", "pu-2"]);
     expect(requests.map((r) => r.url)).toEqual([`${BASE}/siteProtectionUnits`, `${BASE}/siteProtectionUnits?$skiptoken=2`]);
   });
 
@@ -189,7 +192,7 @@ describe("delta PATCH", () => {
         ],
       }),
     );
-    const results = await client.patchArtifacts("s-1", [
+    const results = await client.patchArtifacts(SHAREPOINT, "s-1", [
       { add: { restorePointId: "rp-9", destinationType: "inPlace" } },
       { remove: "a-1" },
     ]);
@@ -242,7 +245,7 @@ describe("delta PATCH", () => {
       ),
     );
     const error = await rejectionOf(
-      client.patchArtifacts("s-1", [
+      client.patchArtifacts(SHAREPOINT, "s-1", [
         { add: { restorePointId: "rp-9", destinationType: "new" } },
         { add: { restorePointId: "rp-bad", destinationType: "new" } },
         { remove: "a-missing" },
@@ -281,7 +284,7 @@ describe("delta PATCH", () => {
   it("refuses more than 50 delta items per call without sending anything", async () => {
     const { client, requests } = clientWith();
     const delta = Array.from({ length: 51 }, (_, i) => ({ remove: `a-${i}` }));
-    await expect(client.patchArtifacts("s-1", delta)).rejects.toThrow(
+    await expect(client.patchArtifacts(SHAREPOINT, "s-1", delta)).rejects.toThrow(
       "patchArtifacts takes at most 50 delta items per call (Graph's limit), got 51; send them in batches",
     );
     expect(requests).toHaveLength(0);
@@ -291,7 +294,7 @@ describe("delta PATCH", () => {
 describe("errors", () => {
   it("turns a 400 into a GraphRequestError with exact fields and message, without retrying", async () => {
     const { client, requests, waits } = clientWith(graphError(400, "InvalidRestorePoint", "The restore point is not valid.", "1234"));
-    const error = await rejectionOf(client.createSession([{ restorePointId: "rp-x", destinationType: "new" }]));
+    const error = await rejectionOf(client.createSession(SHAREPOINT, { artifacts: [{ restorePointId: "rp-x", destinationType: "new" }] }));
     expect(error).toBeInstanceOf(GraphRequestError);
     const e = error as GraphRequestError;
     expect({
@@ -330,7 +333,9 @@ describe("errors", () => {
 
   it("reports a response body that does not match the schema as UnexpectedResponseBody", async () => {
     const { client } = clientWith(json(201, { status: "draft" }));
-    const error = (await rejectionOf(client.createSession([{ restorePointId: "rp", destinationType: "new" }]))) as GraphRequestError;
+    const error = (await rejectionOf(
+      client.createSession(SHAREPOINT, { artifacts: [{ restorePointId: "rp", destinationType: "new" }] }),
+    )) as GraphRequestError;
     expect({ status: error.status, code: error.code, retryable: error.retryable }).toEqual({
       status: 201,
       code: "UnexpectedResponseBody",

@@ -1,3 +1,4 @@
+import { SHAREPOINT } from "../../provider/workloads";
 import type { Settings } from "../../provider/config";
 import { createGraphClient, DEFAULT_RETRY_POLICY, GraphRequestError, type RetryPolicy } from "../../provider/graph";
 import { parseRetryAfter, retryDelayMs, shouldRetry } from "../../provider/graph/retry-policy";
@@ -47,7 +48,7 @@ afterEach(() => jest.restoreAllMocks());
 describe("retrying throttled requests", () => {
   it("a throttled create waits exactly Retry-After seconds and succeeds, keeping its client-request-id", async () => {
     const { client, requests, waits, lines } = clientWith({}, throttled("7"), throttled("2"), json(201, sessionBody("s-1")));
-    expect((await client.createSession(spec)).id).toBe("s-1");
+    expect((await client.createSession(SHAREPOINT, { artifacts: spec })).id).toBe("s-1");
     expect(waits).toEqual([7000, 2000]);
     expect(requests.map((r) => [r.method, r.url])).toEqual([
       ["POST", SESSIONS],
@@ -91,7 +92,7 @@ describe("retrying throttled requests", () => {
     expect(read.requests).toHaveLength(2);
 
     const create = clientWith({}, timeout());
-    const error = await rejectionOf(create.client.createSession(spec));
+    const error = await rejectionOf(create.client.createSession(SHAREPOINT, { artifacts: spec }));
     expect({ status: error.status, code: error.code, retryable: error.retryable }).toEqual({
       status: 504,
       code: "GatewayTimeout",
@@ -106,11 +107,11 @@ describe("retrying throttled requests", () => {
       graphError(503, "ServiceUnavailable", "busy", "r", { "Retry-After": "3" }),
       json(201, sessionBody("s-1")),
     );
-    await withHint.client.createSession(spec);
+    await withHint.client.createSession(SHAREPOINT, { artifacts: spec });
     expect(withHint.waits).toEqual([3000]);
 
     const withoutHint = clientWith({}, graphError(503, "ServiceUnavailable", "busy", "r"));
-    await expect(withoutHint.client.createSession(spec)).rejects.toThrow(
+    await expect(withoutHint.client.createSession(SHAREPOINT, { artifacts: spec })).rejects.toThrow(
       "POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> 503 ServiceUnavailable: busy (request-id r)",
     );
     expect(withoutHint.requests).toHaveLength(1);
@@ -137,7 +138,7 @@ describe("retrying throttled requests", () => {
 
   it("does not retry a POST on any other 500", async () => {
     const { client, requests } = clientWith({}, graphError(500, "InternalServerError", "oops", "r500"));
-    const error = await rejectionOf(client.createSession(spec));
+    const error = await rejectionOf(client.createSession(SHAREPOINT, { artifacts: spec }));
     expect({ status: error.status, code: error.code, requestId: error.requestId, retryable: error.retryable }).toEqual({
       status: 500,
       code: "InternalServerError",
@@ -153,7 +154,7 @@ describe("transport failures", () => {
 
   it("does not retry a POST that timed out: the service may have acted", async () => {
     const { client, requests, waits } = clientWith({}, timeout());
-    const error = await rejectionOf(client.createSession(spec));
+    const error = await rejectionOf(client.createSession(SHAREPOINT, { artifacts: spec }));
     expect({ status: error.status, code: error.code, retryable: error.retryable }).toEqual({
       status: 0,
       code: "TimeoutError",
@@ -174,7 +175,7 @@ describe("transport failures", () => {
 
   it("retries a POST whose connection was refused: nothing reached the service", async () => {
     const { client, requests, waits } = clientWith({ baseDelayMs: 250 }, connectionRefused(), json(201, sessionBody("s-1")));
-    expect((await client.createSession(spec)).id).toBe("s-1");
+    expect((await client.createSession(SHAREPOINT, { artifacts: spec })).id).toBe("s-1");
     expect(requests).toHaveLength(2);
     expect(waits).toEqual([250]);
   });

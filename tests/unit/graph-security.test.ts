@@ -1,3 +1,4 @@
+import { SHAREPOINT } from "../../provider/workloads";
 import { ClientSecretCredential, type AccessToken, type TokenCredential } from "@azure/identity";
 import type { Settings } from "../../provider/config";
 import { createGraphClient, CredentialError, GraphRequestError, UnsafeUrlError } from "../../provider/graph";
@@ -36,7 +37,7 @@ describe("where tokens may go", () => {
   ])("refuses an @odata.nextLink to %s without requesting it", async (_what, nextLink, reason) => {
     const transport = scriptedFetch(json(200, { value: [{ id: "a-1" }], "@odata.nextLink": nextLink }));
     const client = createGraphClient(settings, { throttle: new ThrottleGate(), fetch: transport.fetch });
-    const error = await rejectionOf(client.listArtifacts("s-1"));
+    const error = await rejectionOf(client.listArtifacts(SHAREPOINT, "s-1"));
     expect(error).toBeInstanceOf(UnsafeUrlError);
     expect((error as Error).message).toBe(
       `refused to send a Graph request to ${new URL(nextLink).origin}${new URL(nextLink).pathname}${nextLink.includes("?") ? "?$skiptoken=…" : ""}: ${reason}`,
@@ -81,7 +82,9 @@ describe("401 handling", () => {
       fetch: transport.fetch,
       getToken: async () => "some-token-0123456789",
     });
-    const error = (await rejectionOf(client.createSession([{ restorePointId: "rp", destinationType: "new" }]))) as GraphRequestError;
+    const error = (await rejectionOf(
+      client.createSession(SHAREPOINT, { artifacts: [{ restorePointId: "rp", destinationType: "new" }] }),
+    )) as GraphRequestError;
     expect({ status: error.status, code: error.code, requestId: error.requestId }).toEqual({
       status: 401,
       code: "InvalidAuthenticationToken",
@@ -142,7 +145,7 @@ describe("secrets stay out of logs and errors", () => {
       log: (line) => lines.push(line),
       sleep: recordingSleep().sleep,
     });
-    await client.listArtifacts("s-1");
+    await client.listArtifacts(SHAREPOINT, "s-1");
     expect(lines.map((line) => line.replace(/ in \d+ ms \(client-request-id [0-9a-f-]{36}\)/, " in N ms"))).toEqual([
       `GET ${ARTIFACTS} -> 200 in N ms`,
       `GET ${ARTIFACTS}?$skiptoken=… -> 429 in N ms`,

@@ -4,11 +4,12 @@
  * Time comes from an injected clock so unit tests never sleep. Throttling (429/503 with
  * Retry-After) is already handled inside the Graph client; this module only paces its own polls.
  */
-import { isGraphRequestError, type GraphClient } from "../graph";
-import type { GraphSession } from "../schemas/graph";
-import { TERMINAL_SESSION_STATUSES } from "../schemas/graph";
-import type { WaitForCompletion } from "../schemas/inputs";
-import { WaitTimeoutError } from "./wait-timeout-error";
+import { isGraphRequestError, type GraphClient } from "../../graph";
+import type { GraphSession } from "../../schemas/wire";
+import { TERMINAL_SESSION_STATUSES } from "../../schemas/wire";
+import type { WaitForCompletion } from "../../schemas/inputs/restore-session";
+import { LIMITS } from "../../workloads";
+import { WaitTimeoutError } from "../wait-timeout-error";
 
 /** Where lifecycle code reports what it does; the host shows stderr in `pulumi up`. */
 export type Log = (line: string) => void;
@@ -57,8 +58,9 @@ export function isTerminal(status: string): boolean {
 }
 
 /**
- * Activates, and while 25 sessions are already active (500 TooManyActiveRestoreSessions, after the
- * client's own retries) waits and tries again until the deadline.
+ * Activates, and while 25 sessions are already active (500 TooManyActiveRestoreSessions) waits and
+ * tries again until the deadline. This is the one place that retries that refusal: the client's
+ * retry policy leaves it alone, so the wait budget is the only budget.
  */
 export async function activateWithinBudget(graph: GraphClient, id: string, plan: WaitPlan, clock: Clock, log: Log): Promise<GraphSession> {
   let delay = plan.pollIntervalMs;
@@ -71,7 +73,7 @@ export async function activateWithinBudget(graph: GraphClient, id: string, plan:
       if (remaining <= 0) throw error;
       const pause = Math.min(delay, remaining);
       log(
-        `restore session ${id}: the tenant already has 25 active restore sessions (TooManyActiveRestoreSessions); ` +
+        `restore session ${id}: the tenant already has ${LIMITS.activeSessions} active restore sessions (TooManyActiveRestoreSessions); ` +
           `trying to activate again in ${seconds(pause)} s (giving up in ${seconds(remaining)} s)`,
       );
       await clock.sleep(pause);
