@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator } from "../emulator";
-import { engineHarness, type StepResult } from "./harness";
+import { engineHarness, type StepResult } from "../harness";
 import { drill } from "./program";
 
 const ROOT = path.resolve(__dirname, "../..");

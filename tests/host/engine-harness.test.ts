@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { engineHarness, type StackState, type StepEvent } from "../../demo/harness";
+import { engineHarness, type StackState, type StepEvent } from "../../harness";
 import { echoProviderDir, makeProgramDir } from "../support/program-dir";
 
 // The fixture's program side, loaded from its real path like the program dir's link resolves it.
