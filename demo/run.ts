@@ -80,6 +80,7 @@ function harnessRunner(config: Record<string, string>): Runner {
     statePath,
     workDir: ROOT,
     onLog: (text) => process.stdout.write(text.replace(/^(?=.)/gm, "  host: ")),
+    onWarning: (message) => console.log(message.replace(/^(?=.)/gm, "  warning: ")),
     onEvent: (e) => {
       if (e.status !== "started")
         console.log(`  ${e.urn.split("::").pop()}  ${e.op.padEnd(8)} ${e.status}${e.detail ? `  ${e.detail}` : ""}`);

@@ -1,12 +1,17 @@
 /**
- * A stand-in for the `pulumi` CLI, used by `npm run demo` only where no `pulumi` binary is on PATH.
+ * A stand-in for the `pulumi` CLI's engine: `npm run demo` uses it where no `pulumi` binary is on
+ * PATH, and the tests and benchmarks use it to drive the package as the CLI would.
  *
- * It plays the engine's part: it runs the Pulumi program in this process against a resource monitor
- * (a `MockMonitor` subclass installed the way `setMocks` installs one) that forwards every dynamic
- * resource to the real `@pulumi/pulumi/cmd/dynamic-provider` host over gRPC, in the engine's call
- * order, and keeps the stack state in a JSON file between commands. It does not plan like the Go
- * engine (no dependency graph beyond registration order, no aliases, no import): resource steps run
- * one at a time unless `parallel` allows more, and because the Pulumi runtime's settings are
+ * It runs the Pulumi program in this process against a resource monitor (a `MockMonitor` subclass
+ * installed the way `setMocks` installs one) that forwards every dynamic resource to the real
+ * `@pulumi/pulumi/cmd/dynamic-provider` host over gRPC, in the engine's call order, and keeps the
+ * stack state in a JSON file, checkpointed around every provider operation as the CLI's snapshot
+ * manager does. Where the Go engine's behaviour is inconvenient it is copied anyway, with the source
+ * cited (github.com/pulumi/pulumi, read at 1b59498): init errors force updates, refresh clears them,
+ * an interrupted command leaves pending operations. It does not plan like the Go engine (no
+ * dependency graph beyond registration order, no aliases, no import, no pending deletions: a
+ * replaced object's record leaves the state as soon as its replacement is created); resource steps
+ * run one at a time unless `parallel` allows more, and because the Pulumi runtime's settings are
  * process-global, only one command may run at a time.
  */
 import * as fs from "node:fs";
@@ -17,7 +22,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as resourceProto from "@pulumi/pulumi/proto/resource_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { HostCallError, startHost, type Host } from "./host-client";
+import { HostCallError, revealSecrets, startHost, type DiffResult, type Host } from "./host-client";
 
 /** What a step reports, per resource, as it goes. */
 export interface StepEvent {
@@ -25,6 +30,29 @@ export interface StepEvent {
   op: "create" | "update" | "replace" | "same" | "delete" | "read" | "refresh-delete";
   status: "started" | "done" | "failed";
   detail?: string;
+}
+
+/** A provider operation under way: what a {@link CrashPlan} chooses from. */
+export interface InFlightOperation {
+  urn: string;
+  op: "create" | "update" | "delete" | "read";
+}
+
+/**
+ * Kills the provider host in the middle of one operation, to rehearse the `pulumi` process dying
+ * with its plugin (a killed CI runner, a lost machine). The command then ends as a crashed engine
+ * does: it writes nothing more, so the state file keeps the last checkpoint, which records the
+ * operation as pending, and the command rejects with {@link EngineCrashedError}.
+ */
+export interface CrashPlan {
+  /** Picks the operation to crash in; the first one for which it returns true. */
+  during: (operation: InFlightOperation) => boolean;
+  /**
+   * Resolves when the host should die, once the operation's request is sent (by default at once,
+   * so whether the provider acted is unknown). If the provider answers first, the host dies before
+   * the engine records the answer.
+   */
+  when?: (host: Host) => Promise<unknown>;
 }
 
 /** The stack the harness operates on. */
@@ -44,6 +72,8 @@ export interface StackOptions {
   onEvent?: (event: StepEvent) => void;
   /** Receives what the provider host printed during a command (progress and warnings), as the CLI shows it. */
   onLog?: (text: string) => void;
+  /** Receives the engine's own warnings (operations left pending by an interrupted command), as the CLI prints them. */
+  onWarning?: (message: string) => void;
   /**
    * How many resource steps may run at once, like `pulumi up --parallel`; default 1 (registration
    * order). Above 1, refresh and destroy also run that many at once, so they assume the resources
@@ -52,6 +82,8 @@ export interface StackOptions {
   parallel?: number;
   /** Called with each provider host once it runs (e.g. to sample its memory). */
   onHostStarted?: (host: Host) => void;
+  /** Kills the provider host during one operation, once per command (see {@link CrashPlan}). */
+  crash?: CrashPlan;
 }
 
 /** The outcome of one command. */
@@ -67,12 +99,35 @@ export interface StateResource {
   id: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
+  /**
+   * Why the object, which exists, failed to initialise (the provider threw an error carrying `id`:
+   * ErrorResourceInitFailed); absent when it is healthy. While set, every `up` updates the resource.
+   */
+  initErrors?: string[];
 }
 
-/** The state file: managed resources in creation order, and the stack outputs. */
+/** An operation a command began and never saw end, as the CLI's checkpoint records it. */
+export interface PendingOperation {
+  type: "creating" | "updating" | "deleting";
+  /** The resource as the operation began: for a create, the new inputs and no id yet. */
+  resource: StateResource;
+}
+
+/** The state file: managed resources in creation order, the stack outputs, and any interrupted operations. */
 export interface StackState {
   resources: StateResource[];
   outputs: Record<string, unknown>;
+  pendingOperations?: PendingOperation[];
+}
+
+/** The provider host died during an operation (see {@link CrashPlan}); its outcome is unknown. */
+export class EngineCrashedError extends Error {
+  override readonly name = "EngineCrashedError";
+  constructor(readonly operation: InFlightOperation) {
+    super(
+      `the engine crashed during ${operation.op} of ${operation.urn}: the provider host was killed, so the operation's outcome is unknown`,
+    );
+  }
 }
 
 type Changes = StepResult["changes"];
@@ -89,10 +144,10 @@ export function engineHarness(options: StackOptions): {
   destroy(): Promise<StepResult>;
 } {
   return {
-    preview: () => withHost(options, (host, state) => deploy(options, host, state, true)),
-    up: () => withHost(options, (host, state) => deploy(options, host, state, false)),
-    refresh: () => withHost(options, (host, state) => refresh(options, host, state)),
-    destroy: () => withHost(options, (host, state) => destroy(options, host, state)),
+    preview: () => withCommand(options, false, (command) => deploy(command, true)),
+    up: () => withCommand(options, true, (command) => deploy(command, false)),
+    refresh: () => withCommand(options, true, refresh),
+    destroy: () => withCommand(options, true, destroy),
   };
 }
 
@@ -105,18 +160,18 @@ function loadState(statePath: string): StackState {
   return JSON.parse(fs.readFileSync(statePath, "utf8")) as StackState;
 }
 
-function saveState(statePath: string, state: StackState): void {
-  fs.mkdirSync(path.dirname(statePath), { recursive: true });
-  fs.writeFileSync(statePath, JSON.stringify(state, null, 2) + "\n");
-}
-
 /** Starts a host for one command (the engine starts the plugin per deployment) and always stops it. */
-async function withHost(options: StackOptions, step: (host: Host, state: StackState) => Promise<StepResult>): Promise<StepResult> {
+async function withCommand(options: StackOptions, writes: boolean, run: (command: Command) => Promise<StepResult>): Promise<StepResult> {
   const host = await startHost({ cwd: options.workDir, env: options.env });
   options.onHostStarted?.(host);
   try {
     await host.configure(options.config);
-    return await step(host, loadState(options.statePath));
+    const command = new Command(options, host, loadState(options.statePath), writes);
+    try {
+      return await run(command);
+    } finally {
+      await command.checkpoint();
+    }
   } finally {
     await host.close();
     const printed = host.stderr();
@@ -124,38 +179,172 @@ async function withHost(options: StackOptions, step: (host: Host, state: StackSt
   }
 }
 
+function describeError(error: unknown): string {
+  return error instanceof HostCallError ? error.details : error instanceof Error ? error.message : String(error);
+}
+
 function stepError(urn: string, op: string, error: unknown): Error {
-  const message = error instanceof HostCallError ? error.details : error instanceof Error ? error.message : String(error);
-  return new Error(`${op} of ${urn} failed: ${message}`, { cause: error });
+  if (error instanceof EngineCrashedError) return error;
+  return new Error(`${op} of ${urn} failed: ${describeError(error)}`, { cause: error });
+}
+
+/**
+ * One command's host, state and checkpoints. Like the CLI's snapshot manager (pkg/backend/snapshot.go,
+ * `doCreate`/`doUpdate`/`doDelete` and their `End`), it records an operation as pending and writes the
+ * checkpoint before the provider is called, and writes the outcome with the operation cleared after.
+ */
+class Command {
+  /** Operations of this command under way, in the order they began. */
+  private readonly pending = new Set<PendingOperation>();
+  /**
+   * Pending creates of the command before: `Snap` carries them into every new checkpoint, "because these
+   * must require user intervention" (pkg/backend/snapshot.go); other pending operations are dropped.
+   */
+  private readonly carried: PendingOperation[];
+  private crashed: EngineCrashedError | undefined;
+  private writes: Promise<void> = Promise.resolve();
+  private dirty = false;
+
+  constructor(
+    readonly options: StackOptions,
+    readonly host: Host,
+    readonly state: StackState,
+    /** False for preview, which never writes. */
+    private readonly persist: boolean,
+  ) {
+    this.carried = (state.pendingOperations ?? []).filter((op) => op.type === "creating");
+  }
+
+  /** True once the host was killed: a crashed engine reports nothing more. */
+  get hasCrashed(): boolean {
+    return this.crashed !== undefined;
+  }
+
+  /**
+   * up and destroy warn about what the command before left pending; refresh does not, and preview
+   * never does (pkg/resource/deploy/deployment_executor.go, `Execute` and `printPendingOperationsWarning`).
+   */
+  warnAboutPendingOperations(): void {
+    const ops = this.state.pendingOperations ?? [];
+    if (ops.length === 0) return;
+    this.options.onWarning?.(
+      `Attempting to deploy or update resources with ${ops.length} pending operations from previous deployment.\n` +
+        ops.map((op) => `  * ${op.resource.urn}, interrupted while ${op.type}\n`).join("") +
+        "These resources are in an unknown state because the Pulumi CLI was interrupted while waiting for changes to these " +
+        "resources to complete. You should confirm whether or not the operations listed completed successfully by checking " +
+        "the state of the appropriate provider.\n\nOnce you have confirmed the status of the interrupted operations, you can " +
+        "repair your stack using `pulumi refresh` which will refresh the state from the provider you are using and clear the " +
+        "pending operations if there are any.\n\nNote that `pulumi refresh` will need to be run interactively to clear pending " +
+        "CREATE operations.",
+    );
+  }
+
+  /**
+   * Runs one provider operation: records it as pending (when `pending` is given) and checkpoints, sends
+   * it, then lands its outcome in the state and checkpoints again. A {@link CrashPlan} may kill the host
+   * first, after which nothing is landed or written.
+   */
+  async operate<T>(
+    operation: InFlightOperation,
+    pending: PendingOperation | undefined,
+    send: (host: Host) => Promise<T>,
+    land: { done: (result: T) => void; failed?: (error: unknown) => void },
+  ): Promise<T> {
+    if (this.crashed) throw this.crashed;
+    if (pending) {
+      this.pending.add(pending);
+      await this.checkpoint();
+      if (this.crashed) throw this.crashed;
+    }
+    const call = send(this.host);
+    if (this.options.crash && !this.crashed && this.options.crash.during(operation)) {
+      const settled = call.then(
+        () => undefined,
+        () => undefined,
+      );
+      await Promise.race([this.options.crash.when?.(this.host) ?? Promise.resolve(), settled]);
+      this.crashed = new EngineCrashedError(operation);
+      await this.host.kill();
+      throw this.crashed;
+    }
+    let result: T;
+    try {
+      result = await call;
+    } catch (error) {
+      if (this.crashed) throw this.crashed;
+      land.failed?.(error);
+      if (pending) this.pending.delete(pending);
+      await this.checkpoint();
+      throw error;
+    }
+    if (this.crashed) throw this.crashed;
+    land.done(result);
+    if (pending) this.pending.delete(pending);
+    await this.checkpoint();
+    return result;
+  }
+
+  /**
+   * Writes the state file once every mutation made so far is in it. Writes are serialized and
+   * coalesced (a write covers every mutation made before it starts) and atomic (rename), and stop
+   * for good once the engine has crashed.
+   */
+  checkpoint(): Promise<void> {
+    if (!this.persist || this.crashed) return this.writes;
+    this.dirty = true;
+    this.writes = this.writes.then(async () => {
+      if (!this.dirty || this.crashed) return;
+      this.dirty = false;
+      const text = JSON.stringify(this.snapshot(), null, 2) + "\n";
+      const statePath = this.options.statePath;
+      const temporary = `${statePath}.${process.pid}.tmp`;
+      await fs.promises.mkdir(path.dirname(statePath), { recursive: true });
+      await fs.promises.writeFile(temporary, text);
+      await fs.promises.rename(temporary, statePath);
+    });
+    return this.writes;
+  }
+
+  private snapshot(): StackState {
+    const pendingOperations = [...this.pending, ...this.carried];
+    return {
+      resources: this.state.resources,
+      outputs: this.state.outputs,
+      ...(pendingOperations.length > 0 ? { pendingOperations } : {}),
+    };
+  }
 }
 
 /** preview (dry run: check and diff only) or up: runs the program and converges the state to it. */
-async function deploy(options: StackOptions, host: Host, state: StackState, dryRun: boolean): Promise<StepResult> {
-  const deployment = new Deployment(options, host, state, dryRun);
+async function deploy(command: Command, dryRun: boolean): Promise<StepResult> {
+  const { options } = command;
+  if (!dryRun) command.warnAboutPendingOperations();
+  const deployment = new Deployment(command, dryRun);
   const monitor = new EngineMonitor(options, deployment);
   // setMocks installs a monitor and the feature flags the engine reports (secrets, resource references);
   // the installed monitor then forwards every RPC to the engine monitor.
   await pulumi.runtime.setMocks(monitor.mocks, options.projectName, options.stackName, dryRun);
   monitor.takeOver(pulumi.runtime.getMonitor() as unknown as MockMonitor);
   pulumi.runtime.setAllConfig(options.config);
-  try {
-    const run = (async () => {
-      await pulumi.runtime.runInPulumiStack(async () => (await options.program()) ?? {});
-      await pulumi.runtime.disconnect();
-    })();
-    // On a failed step the engine stops the program; here the failed registration is left unanswered
-    // so no resource output rejects unobserved, and the step ends with the failure.
-    run.catch(() => undefined);
-    await Promise.race([run, deployment.failed]);
-    await deployment.deleteUnregistered();
-    state.outputs = monitor.stackOutputs;
-    return { outputs: monitor.stackOutputs, changes: deployment.changes };
-  } finally {
-    if (!dryRun) saveState(options.statePath, state);
-  }
+  const run = (async () => {
+    await pulumi.runtime.runInPulumiStack(async () => (await options.program()) ?? {});
+    await pulumi.runtime.disconnect();
+  })();
+  // On a failed step the engine stops the program; here the failed registration is left unanswered
+  // so no resource output rejects unobserved, and the step ends with the failure.
+  run.catch(() => undefined);
+  await Promise.race([run, deployment.failed]);
+  await deployment.deleteUnregistered();
+  if (!dryRun) command.state.outputs = monitor.stackOutputs;
+  return { outputs: monitor.stackOutputs, changes: deployment.changes };
 }
 
-/** The per-resource steps of one preview or up, mutating `state` as each step lands. */
+/** Whether a diff asks for a new object: replace keys, or a replace kind in the detailed diff (`DiffResult.Replace`, pkg/resource/plugin/provider.go). */
+function asksForReplacement(diff: DiffResult): boolean {
+  return diff.replaces.length > 0 || Object.values(diff.detailedDiff ?? {}).some((d) => d.kind.endsWith("_REPLACE"));
+}
+
+/** The per-resource steps of one preview or up, mutating the command's state as each step lands. */
 class Deployment {
   readonly changes = noChanges();
   /** Rejects with the first failed step. */
@@ -163,13 +352,13 @@ class Deployment {
   private failure: Error | undefined;
   private rejectFailed!: (error: Error) => void;
   private readonly registered = new Set<string>();
+  private readonly state: StackState;
 
   constructor(
-    private readonly options: StackOptions,
-    private readonly host: Host,
-    private readonly state: StackState,
+    private readonly command: Command,
     private readonly dryRun: boolean,
   ) {
+    this.state = command.state;
     this.failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
     this.failed.catch(() => undefined);
   }
@@ -180,7 +369,8 @@ class Deployment {
   }
 
   private emit(urn: string, op: StepEvent["op"], status: StepEvent["status"], detail?: string): void {
-    this.options.onEvent?.({ urn, op, status, ...(detail === undefined ? {} : { detail }) });
+    if (this.command.hasCrashed) return;
+    this.command.options.onEvent?.({ urn, op, status, ...(detail === undefined ? {} : { detail }) });
   }
 
   private put(entry: StateResource): void {
@@ -192,8 +382,9 @@ class Deployment {
   /** check, then diff against the old outputs, then create, update, replace or nothing; returns id and outputs. */
   async register(urn: string, type: string, news: Record<string, unknown>): Promise<{ id: string; outputs: Record<string, unknown> }> {
     this.registered.add(urn);
+    const host = this.command.host;
     const old = this.state.resources.find((r) => r.urn === urn);
-    const checked = await this.host.check(urn, old?.inputs ?? {}, news).catch((e: unknown) => this.fail(urn, "check", e));
+    const checked = await host.check(urn, old?.inputs ?? {}, news).catch((e: unknown) => this.fail(urn, "check", e));
     if (checked.failures.length > 0) {
       const reasons = checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
       this.fail(urn, "check", new Error(reasons));
@@ -201,16 +392,22 @@ class Deployment {
     const inputs = checked.inputs;
     if (!old) return this.create(urn, type, inputs);
 
-    const diff = await this.host.diff(old.id, urn, old.outputs, inputs, old.inputs).catch((e: unknown) => this.fail(urn, "diff", e));
-    if (diff.replaces.length > 0) return this.replace(old, inputs, diff.deleteBeforeReplace);
-    // DIFF_UNKNOWN means the provider had no opinion: the engine then compares the inputs itself.
-    const same = diff.changes === "NONE" || (diff.changes === "UNKNOWN" && isDeepStrictEqual(old.inputs, inputs));
-    if (same) {
-      this.changes.same++;
-      this.emit(urn, "same", "done");
-      return { id: old.id, outputs: old.outputs };
+    // The provider is asked even when the old object failed to initialise (step_generator.go, generateStepsFromDiff).
+    const diff = await host.diff(old.id, urn, old.outputs, inputs, old.inputs).catch((e: unknown) => this.fail(urn, "diff", e));
+    // DIFF_UNKNOWN means the provider had no opinion: the engine compares the inputs, secrets unwrapped (diffResource).
+    const changed =
+      diff.changes === "SOME" || (diff.changes === "UNKNOWN" && !isDeepStrictEqual(revealSecrets(old.inputs), revealSecrets(inputs)));
+    if (changed) {
+      return asksForReplacement(diff) ? this.replace(old, inputs, diff.deleteBeforeReplace) : this.update(old, inputs);
     }
-    return this.update(old, inputs);
+    // "If resource was unchanged, but there were initialization errors, generate an empty update step to
+    // attempt to 'continue' awaiting initialization" (step_generator.go, continueStepsFromDiff).
+    if (old.initErrors?.length) return this.update(old, inputs);
+    // A same step keeps the id and outputs and takes the new inputs (step.go, SameStep.Apply).
+    if (!this.dryRun) this.put({ ...old, inputs });
+    this.changes.same++;
+    this.emit(urn, "same", "done");
+    return { id: old.id, outputs: old.outputs };
   }
 
   private async create(urn: string, type: string, inputs: Record<string, unknown>, op: "create" | "replace" = "create") {
@@ -220,18 +417,22 @@ class Deployment {
       this.emit(urn, op, "done");
       return { id: "", outputs: inputs };
     }
+    const pending: PendingOperation = { type: "creating", resource: { urn, type, id: "", inputs, outputs: {} } };
     try {
-      const created = await this.host.create(urn, inputs);
-      this.put({ urn, type, id: created.id, inputs, outputs: created.properties });
+      const created = await this.command.operate({ urn, op: "create" }, pending, (host) => host.create(urn, inputs), {
+        done: (result) => this.put({ urn, type, id: result.id, inputs, outputs: result.properties }),
+        // The object exists but failed to initialise: it stays in state with its reasons, so the next up
+        // updates it (step.go, CreateStep.Apply; update.go, OnResourceStepPost ends it as successful).
+        failed: (error) => {
+          const init = error instanceof HostCallError ? error.initFailure : undefined;
+          if (init) this.put({ urn, type, id: init.id, inputs, outputs: init.properties, initErrors: init.reasons });
+        },
+      });
       if (op === "create") this.changes.create++;
       this.emit(urn, op, "done");
       return { id: created.id, outputs: created.properties };
     } catch (error) {
-      // The object exists but failed to initialise: keep it in state, as the engine does, so it is not orphaned.
-      if (error instanceof HostCallError && error.initFailure) {
-        this.put({ urn, type, id: error.initFailure.id, inputs, outputs: error.initFailure.properties });
-      }
-      this.emit(urn, op, "failed", error instanceof HostCallError ? error.details : String(error));
+      this.emit(urn, op, "failed", describeError(error));
       return this.fail(urn, op, error);
     }
   }
@@ -243,16 +444,29 @@ class Deployment {
       this.emit(old.urn, "update", "done");
       return { id: old.id, outputs: inputs };
     }
+    const { initErrors: _cleared, ...healthy } = old;
+    const pending: PendingOperation = { type: "updating", resource: { ...healthy, inputs } };
     try {
-      const updated = await this.host.update(old.id, old.urn, old.outputs, inputs, old.inputs);
-      this.put({ ...old, inputs, outputs: updated.properties });
+      const updated = await this.command.operate(
+        { urn: old.urn, op: "update" },
+        pending,
+        (host) => host.update(old.id, old.urn, old.outputs, inputs, old.inputs),
+        {
+          // The new state carries no init errors: a successful update clears them.
+          done: (result) => this.put({ ...healthy, inputs, outputs: result.properties }),
+          // A partial failure keeps the new outputs but the old inputs, "because the resource that exists was
+          // not created or updated successfully with those inputs" (update.go, OnResourceStepPost), and the
+          // reasons (step.go, UpdateStep.Apply); the id stays the old one (provider_plugin.go, Update).
+          failed: (error) => {
+            const init = error instanceof HostCallError ? error.initFailure : undefined;
+            if (init) this.put({ ...healthy, outputs: init.properties, initErrors: init.reasons });
+          },
+        },
+      );
       this.emit(old.urn, "update", "done");
       return { id: old.id, outputs: updated.properties };
     } catch (error) {
-      if (error instanceof HostCallError && error.initFailure) {
-        this.put({ ...old, inputs, outputs: error.initFailure.properties });
-      }
-      this.emit(old.urn, "update", "failed", error instanceof HostCallError ? error.details : String(error));
+      this.emit(old.urn, "update", "failed", describeError(error));
       return this.fail(old.urn, "update", error);
     }
   }
@@ -278,14 +492,20 @@ class Deployment {
   }
 
   private async remove(resource: StateResource, op: "delete" | "replace"): Promise<void> {
-    await this.deleteObject(resource, op);
-    this.state.resources = this.state.resources.filter((r) => r !== resource);
+    await this.deleteObject(resource, op, () => {
+      this.state.resources = this.state.resources.filter((r) => r !== resource);
+    });
   }
 
-  private async deleteObject(resource: StateResource, op: "delete" | "replace"): Promise<void> {
+  private async deleteObject(resource: StateResource, op: "delete" | "replace", forget: () => void = () => undefined): Promise<void> {
     if (op === "delete") this.emit(resource.urn, "delete", "started");
-    await this.host
-      .delete(resource.id, resource.urn, resource.outputs, resource.inputs)
+    await this.command
+      .operate(
+        { urn: resource.urn, op: "delete" },
+        { type: "deleting", resource },
+        (host) => host.delete(resource.id, resource.urn, resource.outputs, resource.inputs),
+        { done: forget },
+      )
       .catch((e: unknown) => this.fail(resource.urn, "delete", e));
     if (op === "delete") this.emit(resource.urn, "delete", "done");
   }
@@ -293,7 +513,7 @@ class Deployment {
   /** `Resource.get`: the engine reads the object and fails the program when it does not exist. */
   async read(urn: string, id: string, properties: Record<string, unknown>): Promise<Record<string, unknown>> {
     this.emit(urn, "read", "started");
-    const read = await this.host.read(id, urn, properties).catch((e: unknown) => this.fail(urn, "read", e));
+    const read = await this.command.host.read(id, urn, properties).catch((e: unknown) => this.fail(urn, "read", e));
     if (read.id === "") this.fail(urn, "read", new Error(`resource '${id}' does not exist`));
     this.emit(urn, "read", "done");
     return read.properties;
@@ -391,57 +611,82 @@ class EngineMonitor extends MockMonitor {
   }
 }
 
-/** refresh: reads every resource; one the provider reports gone leaves the state. */
-async function refresh(options: StackOptions, host: Host, state: StackState): Promise<StepResult> {
+/**
+ * refresh: reads every resource. Read's outputs replace the stored ones, its inputs (when it returns
+ * any) the stored inputs, and the init errors are cleared; a blank id means the object is gone and
+ * leaves the state (step.go, RefreshStep.Apply). The Go engine would keep init errors a read reports
+ * as ErrorResourceInitFailed, but the dynamic-provider host never reports one from read.
+ */
+async function refresh(command: Command): Promise<StepResult> {
+  const { options, state } = command;
   const changes = noChanges();
-  try {
-    await forEachResource(options, [...state.resources], async (resource) => {
-      options.onEvent?.({ urn: resource.urn, op: "read", status: "started" });
-      const read = await host.read(resource.id, resource.urn, resource.outputs, resource.inputs).catch((e: unknown) => {
+  await forEachResource(options, [...state.resources], async (resource) => {
+    options.onEvent?.({ urn: resource.urn, op: "read", status: "started" });
+    // A refresh step records no pending operation (pkg/backend/snapshot.go, refreshSnapshotMutation).
+    const read = await command
+      .operate(
+        { urn: resource.urn, op: "read" },
+        undefined,
+        (host) => host.read(resource.id, resource.urn, resource.outputs, resource.inputs),
+        {
+          done: (result) => {
+            if (result.id === "") {
+              state.resources = state.resources.filter((r) => r !== resource);
+              return;
+            }
+            const { initErrors: _cleared, ...kept } = resource;
+            const refreshed: StateResource = {
+              ...kept,
+              id: result.id,
+              outputs: result.properties,
+              inputs: result.inputs ?? resource.inputs,
+            };
+            state.resources = state.resources.map((r) => (r === resource ? refreshed : r));
+          },
+        },
+      )
+      .catch((e: unknown) => {
         throw stepError(resource.urn, "read", e);
       });
-      if (read.id === "") {
-        state.resources = state.resources.filter((r) => r !== resource);
-        changes.delete++;
-        options.onEvent?.({ urn: resource.urn, op: "refresh-delete", status: "done" });
-        return;
-      }
-      const changed = !isDeepStrictEqual(read.properties, resource.outputs);
-      if (changed) changes.update++;
-      else changes.same++;
-      Object.assign(resource, { id: read.id, outputs: read.properties, inputs: read.inputs ?? resource.inputs });
-      options.onEvent?.({ urn: resource.urn, op: "read", status: "done" });
-    });
-    return { outputs: state.outputs, changes };
-  } finally {
-    saveState(options.statePath, state);
-  }
+    if (read.id === "") {
+      changes.delete++;
+      options.onEvent?.({ urn: resource.urn, op: "refresh-delete", status: "done" });
+      return;
+    }
+    if (isDeepStrictEqual(read.properties, resource.outputs)) changes.same++;
+    else changes.update++;
+    options.onEvent?.({ urn: resource.urn, op: "read", status: "done" });
+  });
+  return { outputs: state.outputs, changes };
 }
 
 /** destroy: deletes every resource in reverse creation order. */
-async function destroy(options: StackOptions, host: Host, state: StackState): Promise<StepResult> {
+async function destroy(command: Command): Promise<StepResult> {
+  const { options, state } = command;
+  command.warnAboutPendingOperations();
   const changes = noChanges();
-  try {
-    await forEachResource(options, [...state.resources].reverse(), async (resource) => {
-      options.onEvent?.({ urn: resource.urn, op: "delete", status: "started" });
-      await host.delete(resource.id, resource.urn, resource.outputs, resource.inputs).catch((e: unknown) => {
-        options.onEvent?.({
-          urn: resource.urn,
-          op: "delete",
-          status: "failed",
-          detail: e instanceof HostCallError ? e.details : String(e),
-        });
+  await forEachResource(options, [...state.resources].reverse(), async (resource) => {
+    options.onEvent?.({ urn: resource.urn, op: "delete", status: "started" });
+    await command
+      .operate(
+        { urn: resource.urn, op: "delete" },
+        { type: "deleting", resource },
+        (host) => host.delete(resource.id, resource.urn, resource.outputs, resource.inputs),
+        {
+          done: () => {
+            state.resources = state.resources.filter((r) => r !== resource);
+          },
+        },
+      )
+      .catch((e: unknown) => {
+        if (!command.hasCrashed) options.onEvent?.({ urn: resource.urn, op: "delete", status: "failed", detail: describeError(e) });
         throw stepError(resource.urn, "delete", e);
       });
-      state.resources = state.resources.filter((r) => r !== resource);
-      changes.delete++;
-      options.onEvent?.({ urn: resource.urn, op: "delete", status: "done" });
-    });
-    state.outputs = {};
-    return { outputs: {}, changes };
-  } finally {
-    saveState(options.statePath, state);
-  }
+    changes.delete++;
+    options.onEvent?.({ urn: resource.urn, op: "delete", status: "done" });
+  });
+  state.outputs = {};
+  return { outputs: {}, changes };
 }
 
 /**
