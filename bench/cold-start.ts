@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { startHost, urnFor } from "../demo/host-client";
+import { startHost, urnFor } from "../harness";
 import type { Emulator } from "../emulator";
 import { echoProviderDir, makeProgramDir, serializedEchoProviderText, serializedProviderText } from "../tests/support/program-dir";
 import { emulatorConfig, hostEnv, median, restorePointIds, ROOT, round } from "./support";

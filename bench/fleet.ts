@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { engineHarness, type StackState, type StepEvent } from "../demo/harness";
+import { engineHarness, type StackState, type StepEvent } from "../harness";
 import type { Emulator } from "../emulator";
 import type { RetryPolicy } from "../provider/graph";
 import { makeProgramDir } from "../tests/support/program-dir";

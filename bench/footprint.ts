@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { serializedProviderText } from "../tests/support/program-dir";
-import type { StateResource } from "../demo/harness";
+import type { StateResource } from "../harness";
 import { ROOT } from "./support";
 
 /** The baseline's serialized size, or why it could not be serialized. */

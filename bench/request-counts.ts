@@ -6,8 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { engineHarness } from "../demo/harness";
-import { startHost, urnFor, type Host } from "../demo/host-client";
+import { engineHarness, startHost, urnFor, type Host } from "../harness";
 import type { Emulator } from "../emulator";
 import { makeProgramDir, serializedProviderText } from "../tests/support/program-dir";
 import { emulatorConfig, hostEnv, restorePointIds, ROOT, tally } from "./support";

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { startEmulator, type Emulator } from "../emulator";
-import { engineHarness, type StepResult } from "./harness";
+import { engineHarness, type StepResult } from "../harness";
 import { drill } from "./program";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -80,6 +80,7 @@ function harnessRunner(config: Record<string, string>): Runner {
     statePath,
     workDir: ROOT,
     onLog: (text) => process.stdout.write(text.replace(/^(?=.)/gm, "  host: ")),
+    onWarning: (message) => console.log(message.replace(/^(?=.)/gm, "  warning: ")),
     onEvent: (e) => {
       if (e.status !== "started")
         console.log(`  ${e.urn.split("::").pop()}  ${e.op.padEnd(8)} ${e.status}${e.detail ? `  ${e.detail}` : ""}`);

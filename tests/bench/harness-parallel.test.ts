@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import { engineHarness, type StackState, type StepEvent } from "../../demo/harness";
+import { engineHarness, type StackState, type StepEvent } from "../../harness";
 import { makeProgramDir } from "../support/program-dir";
 
 const barrierProviderDir = path.join(__dirname, "fixtures", "barrier-provider");

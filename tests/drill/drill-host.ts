@@ -37,7 +37,6 @@ export async function startRig(options: EmulatorOptions = {}, config: Record<str
   await host.configure({ "m365-backup:graphEndpoint": emulator.url, "m365-backup:accessToken": emulator.accessToken, ...config });
   const urn = urnFor("drill");
   const props = (inputs: Record<string, unknown>) => ({ ...inputs, __provider: provider });
-  const printed = (text: string | RegExp) => (typeof text === "string" ? host.stderr().includes(text) : text.test(host.stderr()));
   return {
     emulator,
     host,
@@ -50,10 +49,7 @@ export async function startRig(options: EmulatorOptions = {}, config: Record<str
       return result.inputs;
     },
     graphRequests: () => emulator.journal.entries().map((e) => `${e.method} ${e.path} ${e.status}`),
-    async hostPrinted(text) {
-      for (let i = 0; i < 200 && !printed(text); i++) await new Promise((r) => setTimeout(r, 20));
-      expect(host.stderr()).toMatch(text);
-    },
+    hostPrinted: (text) => host.waitForOutput(text),
     async close() {
       await host.close();
       await emulator.close();

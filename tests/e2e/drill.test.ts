@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { engineHarness, type StackState, type StepEvent } from "../../demo/harness";
+import { engineHarness, type StackState, type StepEvent } from "../../harness";
 import { startEmulator, type Emulator } from "../../emulator";
 import { makeProgramDir, repoRoot } from "../support/program-dir";
 import { testCa } from "../support/test-ca";

@@ -1,11 +1,12 @@
 /**
- * The demo's engine stand-in against the real dynamic-provider host, with the echo fixture: each
- * test asserts the step's reported changes, the exact calls that reached the provider and the state file.
+ * The engine harness against the real dynamic-provider host, with the echo fixture: each test
+ * asserts the step's reported changes, the exact calls that reached the provider and the state file,
+ * including what the Go engine does that is inconvenient: init errors, refresh, crashes.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { engineHarness, type StackState, type StepEvent } from "../../demo/harness";
+import { EngineCrashedError, engineHarness, type CrashPlan, type StackState, type StepEvent } from "../../harness";
 import { echoProviderDir, makeProgramDir } from "../support/program-dir";
 
 // The fixture's program side, loaded from its real path like the program dir's link resolves it.
@@ -24,17 +25,20 @@ const urnB = `urn:pulumi:dev::demo::${TYPE}::b`;
 
 interface EchoStore {
   objects: Record<string, Record<string, unknown>>;
-  calls: { method: string; id?: string }[];
+  calls: { method: string; id?: string; changed?: string[] }[];
 }
 
 let programDir: string;
 let statePath: string;
 let storePath: string;
 let events: StepEvent[];
+let warnings: string[];
 let desired: Record<string, Record<string, unknown>>;
 
-function harness() {
+function harness(crash?: CrashPlan) {
   return engineHarness({
+    crash,
+    onWarning: (message) => warnings.push(message),
     projectName: "demo",
     stackName: "dev",
     config: { "echo:greeting": "hi", "demo:size": "2" },
@@ -76,6 +80,7 @@ beforeEach(() => {
   statePath = path.join(programDir, "state", "dev.json");
   storePath = path.join(programDir, "echo-store.json");
   events = [];
+  warnings = [];
   desired = { a: { label: "alpha" }, b: { label: "beta", zone: "z1" } };
 });
 
@@ -210,13 +215,15 @@ test("destroy deletes in reverse creation order and empties the state", async ()
   expect(echoStore().objects).toEqual({});
 });
 
-test("a create that fails after the object exists fails the step, naming the resource, and keeps it in state", async () => {
+test("a create that fails after the object exists fails the step, naming the resource, and keeps it in state with its init errors", async () => {
   desired.b = { label: "beta", failAfterCreate: true };
   await expect(harness().up()).rejects.toThrow(`create of ${urnB} failed: echo echo-beta-2 exists but failed to initialise`);
-  expect(state().resources.map((r) => [r.urn, r.id, r.outputs.initialised])).toEqual([
-    [urnA, "echo-alpha-1", undefined],
-    [urnB, "echo-beta-2", false],
+  expect(state().resources.map((r) => [r.urn, r.id, r.outputs.initialised, r.initErrors])).toEqual([
+    [urnA, "echo-alpha-1", undefined, undefined],
+    [urnB, "echo-beta-2", false, ["initialisation failed on purpose"]],
   ]);
+  expect(withoutProvider(state().resources[1].inputs)).toEqual({ label: "beta", failAfterCreate: true, size: 2, greeting: "hi" });
+  expect(state().pendingOperations).toBeUndefined();
   expect(events.filter((e) => e.status === "failed")).toEqual([
     { urn: urnB, op: "create", status: "failed", detail: "echo echo-beta-2 exists but failed to initialise" },
   ]);
@@ -226,4 +233,189 @@ test("check failures fail the step with every property and reason", async () => 
   desired.a = { label: 42 };
   await expect(harness().up()).rejects.toThrow(`check of ${urnA} failed: label: label must be a string`);
   expect(state()).toEqual({ resources: [], outputs: {} });
+});
+
+/** What the fixture's diff answered, per call since `from`: the keys it found changed. */
+function diffAnswersSince(from: number): string[][] {
+  return echoStore()
+    .calls.slice(from)
+    .filter((c) => c.method === "diff")
+    .map((c) => c.changed ?? []);
+}
+
+describe("init errors", () => {
+  test("the next up updates an object with init errors although diff finds no change; success clears them, and the up after is a no-op", async () => {
+    desired.b = { label: "beta", failAfterCreate: true };
+    await expect(harness().up()).rejects.toThrow(`create of ${urnB} failed`);
+
+    let before = echoStore().calls.length;
+    expect((await harness().preview()).changes).toEqual({ create: 0, update: 1, replace: 0, same: 1, delete: 0 });
+    expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "check", "diff echo-beta-2"]);
+
+    before = echoStore().calls.length;
+    expect((await harness().up()).changes).toEqual({ create: 0, update: 1, replace: 0, same: 1, delete: 0 });
+    expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "check", "diff echo-beta-2", "update echo-beta-2"]);
+    expect(diffAnswersSince(before)).toEqual([[], []]);
+    const healed = state().resources[1];
+    expect(healed.initErrors).toBeUndefined();
+    expect(withoutProvider(healed.outputs)).toEqual({ label: "beta", failAfterCreate: true, size: 2, greeting: "hi", revision: 2 });
+
+    before = echoStore().calls.length;
+    expect((await harness().up()).changes).toEqual({ create: 0, update: 0, replace: 0, same: 2, delete: 0 });
+    expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "check", "diff echo-beta-2"]);
+  });
+
+  test("an update that fails with an id keeps the old inputs, the new outputs and the init errors; every up updates until one succeeds", async () => {
+    await harness().up();
+    desired.b = { label: "beta", zone: "z1", size: 9, failAfterUpdate: true };
+    await expect(harness().up()).rejects.toThrow(`update of ${urnB} failed: echo echo-beta-2 was updated but failed to initialise`);
+    let b = state().resources[1];
+    expect(b.initErrors).toEqual(["update left it uninitialised on purpose"]);
+    expect(withoutProvider(b.inputs)).toEqual({ label: "beta", zone: "z1", size: 2, greeting: "hi" });
+    expect(withoutProvider(b.outputs)).toEqual({
+      label: "beta",
+      zone: "z1",
+      size: 9,
+      failAfterUpdate: true,
+      greeting: "hi",
+      revision: 2,
+      initialised: false,
+    });
+
+    let before = echoStore().calls.length;
+    await expect(harness().up()).rejects.toThrow(`update of ${urnB} failed`);
+    expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "check", "diff echo-beta-2", "update echo-beta-2"]);
+    expect(diffAnswersSince(before)).toEqual([[], []]);
+    b = state().resources[1];
+    expect([b.initErrors, b.outputs.revision, b.inputs.size]).toEqual([["update left it uninitialised on purpose"], 3, 2]);
+
+    desired.b = { label: "beta", zone: "z1", size: 9 };
+    before = echoStore().calls.length;
+    expect((await harness().up()).changes).toEqual({ create: 0, update: 1, replace: 0, same: 1, delete: 0 });
+    expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "check", "diff echo-beta-2", "update echo-beta-2"]);
+    b = state().resources[1];
+    expect(b.initErrors).toBeUndefined();
+    expect(withoutProvider(b.inputs)).toEqual({ label: "beta", zone: "z1", size: 9, greeting: "hi" });
+
+    before = echoStore().calls.length;
+    expect((await harness().up()).changes).toEqual({ create: 0, update: 0, replace: 0, same: 2, delete: 0 });
+    expect(callsSince(before)).not.toContain("update echo-beta-2");
+  });
+
+  test("a diff that asks for replacement replaces an object with init errors instead of updating it", async () => {
+    desired.b = { label: "beta", zone: "z1", failAfterCreate: true };
+    await expect(harness().up()).rejects.toThrow(`create of ${urnB} failed`);
+    desired.b = { label: "beta", zone: "z2" };
+    const before = echoStore().calls.length;
+    expect((await harness().up()).changes).toEqual({ create: 0, update: 0, replace: 1, same: 1, delete: 0 });
+    expect(callsSince(before)).toEqual([
+      "configure",
+      "check",
+      "diff echo-alpha-1",
+      "check",
+      "diff echo-beta-2",
+      "create",
+      "delete echo-beta-2",
+    ]);
+    expect(state().resources.map((r) => [r.id, r.initErrors])).toEqual([
+      ["echo-alpha-1", undefined],
+      ["echo-beta-3", undefined],
+    ]);
+  });
+
+  test("refresh takes read's outputs and clears the init errors, so the next up is a no-op", async () => {
+    desired.b = { label: "beta", failAfterCreate: true };
+    await expect(harness().up()).rejects.toThrow(`create of ${urnB} failed`);
+    expect((await harness().refresh()).changes).toEqual({ create: 0, update: 1, replace: 0, same: 1, delete: 0 });
+    const b = state().resources[1];
+    expect(b.initErrors).toBeUndefined();
+    expect(withoutProvider(b.outputs)).toEqual({ label: "beta", failAfterCreate: true, size: 2, greeting: "hi", revision: 1 });
+
+    const before = echoStore().calls.length;
+    expect((await harness().up()).changes).toEqual({ create: 0, update: 0, replace: 0, same: 2, delete: 0 });
+    expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "check", "diff echo-beta-2"]);
+  });
+});
+
+describe("a crash in the middle of an operation", () => {
+  test("during a create: the object exists, the state records only a pending create, and the next up creates it again, warning", async () => {
+    const crash: CrashPlan = {
+      during: (operation) => operation.op === "create" && operation.urn === urnB,
+      when: (host) => host.waitForOutput("echo: created echo-beta-2"),
+    };
+    const crashed = await harness(crash)
+      .up()
+      .catch((e: unknown) => e);
+    expect(crashed).toBeInstanceOf(EngineCrashedError);
+    expect((crashed as EngineCrashedError).operation).toEqual({ urn: urnB, op: "create" });
+    expect(events.filter((e) => e.urn === urnB)).toEqual([{ urn: urnB, op: "create", status: "started" }]);
+
+    const interrupted = state();
+    expect(interrupted.resources.map((r) => r.id)).toEqual(["echo-alpha-1"]);
+    expect(interrupted.pendingOperations).toEqual([
+      {
+        type: "creating",
+        resource: { urn: urnB, type: TYPE, id: "", inputs: expect.objectContaining({ label: "beta", zone: "z1" }), outputs: {} },
+      },
+    ]);
+    expect(Object.keys(echoStore().objects)).toEqual(["echo-alpha-1", "echo-beta-2"]);
+    expect(warnings).toEqual([]);
+
+    const before = echoStore().calls.length;
+    expect((await harness().up()).changes).toEqual({ create: 1, update: 0, replace: 0, same: 1, delete: 0 });
+    expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "check", "create"]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("Attempting to deploy or update resources with 1 pending operations from previous deployment.\n");
+    expect(warnings[0]).toContain(`  * ${urnB}, interrupted while creating\n`);
+    // The engine cannot know the first object exists: it is orphaned, and the pending create stays until a person clears it.
+    expect(Object.keys(echoStore().objects)).toEqual(["echo-alpha-1", "echo-beta-2", "echo-beta-3"]);
+    expect(state().resources.map((r) => r.id)).toEqual(["echo-alpha-1", "echo-beta-3"]);
+    expect(state().pendingOperations).toEqual(interrupted.pendingOperations);
+
+    await harness().refresh();
+    expect(state().pendingOperations).toEqual(interrupted.pendingOperations);
+  });
+
+  test("during an update: the state keeps the old resource and a pending update, which the next up replaces with a fresh update", async () => {
+    await harness().up();
+    desired.a = { label: "alpha", size: 5 };
+    const crash: CrashPlan = {
+      during: (operation) => operation.op === "update",
+      when: (host) => host.waitForOutput("echo: updated echo-alpha-1"),
+    };
+    await expect(harness(crash).up()).rejects.toThrow(`the engine crashed during update of ${urnA}`);
+    const interrupted = state();
+    expect(interrupted.resources.map((r) => [r.id, r.inputs.size, r.outputs.revision])).toEqual([
+      ["echo-alpha-1", 2, 1],
+      ["echo-beta-2", 2, 1],
+    ]);
+    expect(interrupted.pendingOperations?.map((op) => [op.type, op.resource.urn, op.resource.inputs.size])).toEqual([
+      ["updating", urnA, 5],
+    ]);
+    expect(echoStore().objects["echo-alpha-1"]).toMatchObject({ size: 5, revision: 2 });
+
+    const before = echoStore().calls.length;
+    expect((await harness().up()).changes).toEqual({ create: 0, update: 1, replace: 0, same: 1, delete: 0 });
+    expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-1", "update echo-alpha-1", "check", "diff echo-beta-2"]);
+    expect(warnings.map((w) => w.split("\n")[1])).toEqual([`  * ${urnA}, interrupted while updating`]);
+    expect(state().pendingOperations).toBeUndefined();
+    expect(state().resources[0].outputs.revision).toBe(3);
+  });
+
+  test("during destroy: the resource stays in state with a pending delete, and the next destroy deletes it again", async () => {
+    await harness().up();
+    const crash: CrashPlan = {
+      during: (operation) => operation.op === "delete",
+      when: (host) => host.waitForOutput("echo: deleted echo-beta-2"),
+    };
+    await expect(harness(crash).destroy()).rejects.toThrow(`the engine crashed during delete of ${urnB}`);
+    expect(state().resources.map((r) => r.id)).toEqual(["echo-alpha-1", "echo-beta-2"]);
+    expect(state().pendingOperations?.map((op) => [op.type, op.resource.id])).toEqual([["deleting", "echo-beta-2"]]);
+
+    const before = echoStore().calls.length;
+    expect((await harness().destroy()).changes.delete).toBe(2);
+    expect(callsSince(before)).toEqual(["configure", "delete echo-beta-2", "delete echo-alpha-1"]);
+    expect(warnings.map((w) => w.split("\n")[1])).toEqual([`  * ${urnB}, interrupted while deleting`]);
+    expect(state()).toEqual({ resources: [], outputs: {} });
+  });
 });

@@ -148,7 +148,8 @@ test("a create that fails after the object exists decodes ErrorResourceInitFaile
     message: `create ${urn} failed (gRPC status 2): echo echo-b-1 exists but failed to initialise`,
     initFailure: {
       id: "echo-b-1",
-      properties: { label: "b", failAfterCreate: true, revision: 1, initialised: false },
+      // The fixture keeps __provider in the error's properties, as a provider must (the host adds it only to results).
+      properties: { label: "b", failAfterCreate: true, revision: 1, initialised: false, __provider: provider },
       reasons: ["initialisation failed on purpose"],
     },
   });
@@ -177,11 +178,24 @@ test("an update the provider refuses is a plain HostCallError without initFailur
 test("logs the provider writes are captured, and the configured secret never appears in them", async () => {
   await host.create(urn, { __provider: provider, label: "a" });
   await expect(host.check(urn, {}, { __provider: "not a provider", label: "a" })).rejects.toBeInstanceOf(HostCallError);
-  const logs = host.stderr();
+  // The host's output arrives on its own schedule, often after the RPC's answer.
+  await host.waitForOutput("echo: created echo-a-1\n");
   // The host logs a failed check with its stack.
-  expect(logs).toContain("Error:");
-  expect(logs).toContain("echo: created echo-a-1\n");
-  expect(logs).not.toContain("s3cret-token");
+  await host.waitForOutput("Error:");
+  expect(host.stderr()).not.toContain("s3cret-token");
+});
+
+test("waitForOutput resolves once the host prints the text, and rejects when the host exits without printing it or the guard runs out", async () => {
+  const printed = host.waitForOutput(/echo: created echo-w-\d+/);
+  await host.create(urn, { __provider: provider, label: "w" });
+  await printed;
+  await expect(host.waitForOutput("never printed", { timeoutMs: 1 })).rejects.toThrow(
+    /^the host did not print never printed within 1 ms; it printed: [\s\S]*echo: created echo-w-1/,
+  );
+  const unanswered = host.waitForOutput("never printed either");
+  await host.kill();
+  await expect(unanswered).rejects.toThrow(/^waiting for never printed either: the host exited without printing it/);
+  await expect(host.waitForOutput("still nothing")).rejects.toThrow(/^the host exited without printing still nothing/);
 });
 
 test("serializedProviderText is the built package's __provider: it requires the engine by package name and captures nothing else", async () => {

@@ -1,18 +1,24 @@
 /**
  * The example programs under Pulumi's mocks: each one, given its documented stack config,
- * registers exactly the restore session its README promises and exports the outputs it lists.
+ * registers exactly the restore session its README promises and exports the outputs it lists, and
+ * every resource it registers passes the package's own `check`, run as the engine runs it: through
+ * the real dynamic-provider host, with the registered inputs and their `__provider`.
  *
  * Every case loads Pulumi, the package and the example in a fresh module registry, because a
  * program declares its resources when it is first required and reads config at that moment.
  */
 import type * as PulumiModule from "@pulumi/pulumi";
+import * as fs from "fs";
 import * as path from "path";
+import { startHost, urnFor, type Host } from "../support/host";
+import { makeProgramDir } from "../support/program-dir";
 
 // Examples import the package by name, as users do; here that name is this repository's source.
 jest.mock("pulumi-m365-backup", () => jest.requireActual("../../provider"), { virtual: true });
 
 const EXAMPLES = path.resolve(__dirname, "../../examples");
 const PROJECT = "example";
+const STACK = "stack";
 
 interface Registration {
   type: string;
@@ -20,33 +26,68 @@ interface Registration {
   inputs: Record<string, unknown>;
 }
 
+let programDir: string;
+let host: Host;
+
+// One host for the file, as one `pulumi preview` has; sign-in settings from this machine's environment stay out of it.
+beforeAll(async () => {
+  programDir = makeProgramDir();
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(ARM_|AZURE_|M365_BACKUP_)/.test(key)));
+  host = await startHost({ cwd: programDir, env });
+  await host.configure({});
+});
+
+afterAll(async () => {
+  await host?.close();
+  if (programDir) fs.rmSync(programDir, { recursive: true, force: true });
+});
+
+/** The engine's check of one registration (its `__provider` included); throws with every failure. */
+async function engineCheck(registration: Registration, provider: unknown): Promise<void> {
+  const urn = urnFor(registration.name, registration.type, PROJECT, STACK);
+  const { failures } = await host.check(urn, {}, { ...registration.inputs, __provider: provider });
+  if (failures.length > 0) {
+    throw new Error(`check of ${registration.name} failed: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+  }
+}
+
 interface ProgramRun {
   registrations: Registration[];
   outputs: Record<string, unknown>;
 }
 
-/** Runs one example with the given stack config (bare keys, JSON-encoded values) and collects what it did. */
+/**
+ * Runs one example with the given stack config (bare keys, JSON-encoded values) and collects what it
+ * did; rejects when the engine's check refuses any resource it registered.
+ */
 async function runExample(example: string, config: Record<string, string>, state: Record<string, unknown> = {}): Promise<ProgramRun> {
   let run!: Promise<ProgramRun>;
   jest.isolateModules(() => {
     const pulumi = require("@pulumi/pulumi") as typeof PulumiModule;
     const registrations: Registration[] = [];
+    const checks: Promise<void>[] = [];
     pulumi.runtime.setMocks(
       {
         newResource: (args) => {
           const { __provider, ...inputs } = args.inputs as Record<string, unknown>;
-          registrations.push({ type: args.type, name: args.name, inputs });
+          const registration = { type: args.type, name: args.name, inputs };
+          registrations.push(registration);
+          checks.push(engineCheck(registration, __provider));
           return { id: "session-1", state: { ...inputs, status: "draft", ...state } };
         },
         call: () => ({}),
       },
       PROJECT,
-      "stack",
+      STACK,
       false,
     );
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([key, value]) => [`${PROJECT}:${key}`, value])));
     const program = require(path.join(EXAMPLES, example, "index.ts")) as Record<string, PulumiModule.Output<unknown>>;
-    run = resolveAll(program).then((outputs) => ({ registrations, outputs }));
+    run = resolveAll(program).then(async (outputs) => {
+      await Promise.all(checks);
+      expect(checks).toHaveLength(registrations.length);
+      return { registrations, outputs };
+    });
   });
   return run;
 }
@@ -153,10 +194,11 @@ describe("examples/gitops", () => {
     ]);
   });
 
-  it("takes destinationType and activate from stack config", async () => {
+  it("takes destinationType, its confirmation and activate from stack config", async () => {
     const { registrations, outputs } = await runExample("gitops", {
       restorePointIds: TWO_RESTORE_POINTS,
       destinationType: "inPlace",
+      allowInPlaceRestore: "true",
       activate: "true",
     });
     expect(registrations).toEqual([
@@ -166,11 +208,18 @@ describe("examples/gitops", () => {
         inputs: {
           siteRestoreArtifacts: [{ restorePointId: "rp-a" }, { restorePointId: "rp-b" }],
           destinationType: "inPlace",
+          allowInPlaceRestore: true,
           activate: true,
         },
       },
     ]);
     expect(Object.keys(outputs).sort()).toEqual(["sessionId", "sites", "status"]);
+  });
+
+  it("an in-place restore without allowInPlaceRestore fails the engine's check, which asks for it", async () => {
+    await expect(runExample("gitops", { restorePointIds: TWO_RESTORE_POINTS, destinationType: "inPlace" })).rejects.toThrow(
+      /^check of restore failed: destinationType: an in-place restore rolls the production sites back to the restore point and cannot be undone; set allowInPlaceRestore: true to confirm, or use destinationType: "new"$/,
+    );
   });
 
   it("refuses a destinationType other than new or inPlace, naming the key", async () => {

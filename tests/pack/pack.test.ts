@@ -195,7 +195,8 @@ pulumi.runtime.setMocks({
 }, "example", "stack", false);
 pulumi.runtime.setAllConfig({ "example:restorePointIds": JSON.stringify(["rp-a", "rp-b"]) });
 require(process.argv[1]);
-setTimeout(() => process.stdout.write(JSON.stringify(registrations)), 200);
+// Registrations resolve asynchronously; once nothing is left to run, all of them have been made.
+process.once("beforeExit", () => process.stdout.write(JSON.stringify(registrations)));
 `;
 
   it.each(["basic", "dr-drill", "gitops"])("examples/%s type-checks and runs", (example) => {

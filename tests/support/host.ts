@@ -1,6 +1,6 @@
 /**
- * The test-side entry to the dynamic-provider host client; the code lives in demo/host-client.ts so
- * the demo harness (compiled into dist/demo) can use it without importing tests/.
+ * The test-side entry to the dynamic-provider host client, which lives in harness/ beside the
+ * engine harness (the demo, the tests and the benchmarks share both).
  */
 export {
   startHost,
@@ -17,4 +17,4 @@ export {
   type DiffResult,
   type PropertyDiff,
   type SecretValue,
-} from "../../demo/host-client";
+} from "../../harness";

@@ -129,10 +129,22 @@ export interface Host {
   delete(id: string, urn: string, properties: Record<string, unknown>, oldInputs?: Record<string, unknown>): Promise<void>;
   /** Everything the host wrote after its port line, stdout and stderr interleaved. */
   stderr(): string;
+  /**
+   * Resolves once the host has printed `text` (its output arrives on its own schedule, often after the
+   * RPC's answer); rejects if the host exits first or, as a guard against a hung test, after `timeoutMs`
+   * (default 30 s).
+   */
+  waitForOutput(text: string | RegExp, options?: { timeoutMs?: number }): Promise<void>;
   /** The host's process id (e.g. to sample its memory), while it runs. */
   readonly pid: number | undefined;
+  /** Stops the host (SIGTERM) and waits until it has exited and its output has ended. */
   close(): Promise<void>;
+  /** Kills the host at once (SIGKILL), as a crash would, and waits until it has exited. */
+  kill(): Promise<void>;
 }
+
+/** How long {@link Host.waitForOutput} waits by default before it gives up. */
+export const DEFAULT_OUTPUT_TIMEOUT_MS = 30_000;
 
 /** The URN the engine gives a top-level dynamic resource. */
 export function urnFor(
@@ -153,13 +165,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
     env: options.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const logs: string[] = [];
-  const port = await readPort(child, logs);
+  const output = new HostOutput();
+  child.once("close", () => output.end());
+  const port = await readPort(child, output);
   const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  return new HostConnection(child, client, logs);
+  return new HostConnection(child, client, output);
 }
 
-function readPort(child: ChildProcess, logs: string[]): Promise<number> {
+function readPort(child: ChildProcess, output: HostOutput): Promise<number> {
   return new Promise((resolve, reject) => {
     let stdout = "";
     let portSeen = false;
@@ -168,21 +181,76 @@ function readPort(child: ChildProcess, logs: string[]): Promise<number> {
       reject(new Error(`dynamic-provider host exited with code ${code} before printing its port: ${early.join("")}`));
     child.once("exit", onExit);
     child.once("error", reject);
-    child.stderr!.on("data", (chunk: Buffer) => (portSeen ? logs : early).push(chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (portSeen ? output.append(chunk.toString()) : early.push(chunk.toString())));
     child.stdout!.on("data", (chunk: Buffer) => {
       if (portSeen) {
-        logs.push(chunk.toString());
+        output.append(chunk.toString());
         return;
       }
       stdout += chunk.toString();
       const newline = stdout.indexOf("\n");
       if (newline < 0) return;
       portSeen = true;
-      logs.push(...early, stdout.slice(newline + 1));
+      output.append(early.join("") + stdout.slice(newline + 1));
       child.off("exit", onExit);
       resolve(Number(stdout.slice(0, newline).trim()));
     });
   });
+}
+
+interface OutputWaiter {
+  matches: (text: string) => boolean;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** What the host printed after its port line, and the tests waiting for some of it. */
+class HostOutput {
+  private readonly chunks: string[] = [];
+  private readonly waiters = new Set<OutputWaiter>();
+  private ended = false;
+
+  text(): string {
+    return this.chunks.join("");
+  }
+
+  append(chunk: string): void {
+    if (chunk === "") return;
+    this.chunks.push(chunk);
+    const text = this.text();
+    for (const waiter of this.waiters) if (waiter.matches(text)) waiter.resolve();
+  }
+
+  /** The host's streams have closed: nothing more will arrive. */
+  end(): void {
+    this.ended = true;
+    for (const waiter of this.waiters) waiter.reject(new Error(`the host exited without printing it; it printed: ${this.text()}`));
+  }
+
+  waitFor(pattern: string | RegExp, timeoutMs: number): Promise<void> {
+    const matches = (text: string) => (typeof pattern === "string" ? text.includes(pattern) : text.search(pattern) >= 0);
+    if (matches(this.text())) return Promise.resolve();
+    if (this.ended) return Promise.reject(new Error(`the host exited without printing ${String(pattern)}; it printed: ${this.text()}`));
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          settle(() => reject(new Error(`the host did not print ${String(pattern)} within ${timeoutMs} ms; it printed: ${this.text()}`))),
+        timeoutMs,
+      );
+      timer.unref();
+      const waiter: OutputWaiter = {
+        matches,
+        resolve: () => settle(resolve),
+        reject: (error) => settle(() => reject(new Error(`waiting for ${String(pattern)}: ${error.message}`))),
+      };
+      const settle = (finish: () => void) => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        finish();
+      };
+      this.waiters.add(waiter);
+    });
+  }
 }
 
 type Callback<Res> = (err: grpc.ServiceError | null, res: Res) => void;
@@ -194,7 +262,7 @@ class HostConnection implements Host {
   constructor(
     private readonly child: ChildProcess,
     private readonly client: providerRpc.ResourceProviderClient,
-    private readonly logs: string[],
+    private readonly output: HostOutput,
   ) {}
 
   async configure(config: Record<string, string>, options: { secretKeys?: string[] } = {}): Promise<void> {
@@ -291,19 +359,31 @@ class HostConnection implements Host {
   }
 
   stderr(): string {
-    return this.logs.join("");
+    return this.output.text();
+  }
+
+  waitForOutput(text: string | RegExp, options: { timeoutMs?: number } = {}): Promise<void> {
+    return this.output.waitFor(text, options.timeoutMs ?? DEFAULT_OUTPUT_TIMEOUT_MS);
   }
 
   get pid(): number | undefined {
     return this.child.pid;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return this.stop("SIGTERM");
+  }
+
+  kill(): Promise<void> {
+    return this.stop("SIGKILL");
+  }
+
+  private async stop(signal: NodeJS.Signals): Promise<void> {
     this.client.close();
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     // "close" comes after the output streams end, so stderr() then holds everything the host wrote.
     const exited = new Promise<void>((resolve) => this.child.once("close", () => resolve()));
-    this.child.kill("SIGTERM");
+    this.child.kill(signal);
     await exited;
   }
 
