@@ -56,7 +56,7 @@ describe("waitForCompletion", () => {
     });
     expect(report.restoreDurationSeconds).toBe(Math.round((completed - activated) / 1000));
     expect(report.restoreDurationSeconds).toBeGreaterThan(0);
-    const ages = report.items.map((s) => Math.round((Date.parse(pointInTime) - Date.parse(s.protectionDateTime)) / 1000));
+    const ages = report.items.map((s) => Math.round((Date.parse(pointInTime) - Date.parse(s.protectionDateTime!)) / 1000));
     expect(report.items.map((s) => s.dataAgeSeconds)).toEqual(ages);
     expect(report.worstDataAgeSeconds).toBe(Math.max(...ages));
     expect(report.items.map((s) => [s.name, s.status])).toEqual(chosen.map((s) => [s.siteId, "succeeded"]));
