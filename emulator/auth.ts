@@ -216,7 +216,9 @@ export class Authority {
       ...(opts.capabilities.length > 0 ? { xms_cc: opts.capabilities } : {}),
     };
     const key = app.clientId.toLowerCase();
-    this.issued.set(key, [...(this.issued.get(key) ?? []), uti]);
+    const issued = this.issued.get(key) ?? [];
+    issued.push(uti);
+    this.issued.set(key, issued);
     // Signed with node:crypto rather than jose because this method (like verifyBearer) is synchronous.
     const signingInput = `${base64urlJson({ typ: "JWT", alg: "RS256", kid: this.keyId })}.${base64urlJson(claims)}`;
     return `${signingInput}.${base64url(sign("sha256", Buffer.from(signingInput), this.privateKey))}`;
