@@ -31,7 +31,7 @@ export interface ClientFleetOutcome {
 }
 
 function graphClient(job: ClientFleetJob): GraphClient {
-  const config: Record<string, string> = { graphEndpoint: job.graphEndpoint, accessToken: job.accessToken };
+  const config: Record<string, string> = { "m365-backup:graphEndpoint": job.graphEndpoint, "m365-backup:accessToken": job.accessToken };
   return createGraphClient(resolveSettings({ get: (key) => config[key] }, {}), { retry: job.retry, logRequests: false });
 }
 

@@ -6,6 +6,10 @@
  * emulator: instance discovery, the tenant's openid-configuration, its JWKS and the v2.0 token
  * endpoint (client secret, certificate assertion and federated assertion flows). Errors follow
  * Entra's JSON shape and never repeat a secret or an assertion.
+ *
+ * Every token is distinct (its own `uti`), so a client that gets the same token twice got it from a
+ * cache. Tokens can be revoked per application, as a password reset or a disabled app does; with
+ * Continuous Access Evaluation (the client declared `cp1`) Graph then answers with a claims challenge.
  */
 import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign, timingSafeEqual, verify, X509Certificate } from "node:crypto";
 import type { KeyObject } from "node:crypto";
@@ -50,6 +54,10 @@ const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
 const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const DEFAULT_FEDERATED_AUDIENCE = "api://AzureADTokenExchange";
 const DEFAULT_LIFETIME_SECONDS = 3600;
+/** What Graph sends with every 401. */
+const BEARER_CHALLENGE = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize"';
+/** The client capability that declares Continuous Access Evaluation support. */
+const CAE_CAPABILITY = "cp1";
 const ASSERTION_CLOCK_TOLERANCE_SECONDS = 300;
 
 type AadErrorCode =
@@ -65,6 +73,22 @@ class AadError {
   ) {}
 }
 
+/** How `revokeTokens` refuses the tokens it revokes. */
+export interface RevokeOptions {
+  /**
+   * Continuous Access Evaluation: Graph answers a revoked token whose client declared `cp1` with
+   * `WWW-Authenticate: Bearer ..., error="insufficient_claims", claims="<base64>"` instead of a
+   * plain 401; the claims ask for a token issued after the revocation.
+   */
+  claimsChallenge?: boolean;
+}
+
+/** A revoked token: when, and whether Graph challenges it with claims. */
+interface Revocation {
+  atSeconds: number;
+  claimsChallenge: boolean;
+}
+
 /** Issues, serves and verifies the emulator tenant's tokens. */
 export class Authority {
   private readonly tenantId: string;
@@ -73,9 +97,20 @@ export class Authority {
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
   private readonly keyId: string;
+  private readonly lifetimeSeconds: number;
+  /** Token ids (`uti`) issued per client id (lower case) and not revoked yet. */
+  private readonly issued = new Map<string, string[]>();
+  private readonly revoked = new Map<string, Revocation>();
 
-  /** `signingKey` (an RSA private key) keeps tokens valid across restarts; by default a new key is generated. */
-  constructor(opts: { tenantId: string; baseUrl: () => string; signingKey?: KeyObject }) {
+  /**
+   * `signingKey` (an RSA private key) keeps tokens valid across restarts; by default a new key is
+   * generated. `tokenLifetimeSeconds` (default 3600) is the lifetime of the tokens it issues.
+   */
+  constructor(opts: { tenantId: string; baseUrl: () => string; signingKey?: KeyObject; tokenLifetimeSeconds?: number }) {
+    const lifetime = opts.tokenLifetimeSeconds ?? DEFAULT_LIFETIME_SECONDS;
+    if (!Number.isInteger(lifetime) || lifetime <= 0)
+      throw new RangeError("tokenLifetimeSeconds must be a positive whole number of seconds");
+    this.lifetimeSeconds = lifetime;
     this.tenantId = opts.tenantId;
     this.baseUrl = opts.baseUrl;
     this.privateKey = opts.signingKey ?? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
@@ -90,32 +125,56 @@ export class Authority {
   }
 
   /** Signs a Graph access token for a registered application; throws for an unknown client id. */
-  issueToken(clientId: string, roles?: string[], lifetimeSeconds = DEFAULT_LIFETIME_SECONDS): string {
-    const app = this.apps.get(clientId.toLowerCase());
-    if (!app) throw new Error(`Authority.issueToken: no application registered with client id '${clientId}'`);
-    const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      aud: GRAPH_AUDIENCE,
-      iss: this.accessTokenIssuer(),
-      iat: now,
-      nbf: now,
-      exp: now + lifetimeSeconds,
-      tid: this.tenantId,
-      appid: app.clientId,
-      app_displayname: app.displayName,
-      idtyp: app.delegated ? "user" : "app",
-      roles: roles ?? app.roles ?? ALL_BACKUP_ROLES,
-      sub: app.clientId,
-      uti: randomUUID(),
-      ver: "1.0",
-    };
-    // Signed with node:crypto rather than jose because this method (like verifyBearer) is synchronous.
-    const signingInput = `${base64urlJson({ typ: "JWT", alg: "RS256", kid: this.keyId })}.${base64urlJson(claims)}`;
-    return `${signingInput}.${base64url(sign("sha256", Buffer.from(signingInput), this.privateKey))}`;
+  issueToken(clientId: string, roles?: string[], lifetimeSeconds = this.lifetimeSeconds): string {
+    return this.sign(this.registered(clientId, "issueToken"), { roles, lifetimeSeconds, capabilities: [] });
   }
 
-  /** Returns the caller behind an `Authorization` header, or undefined unless it is a valid, unexpired token of this tenant for Graph. */
+  /**
+   * Revokes every token issued so far to an application (by this instance: revocations are not
+   * persisted): Graph refuses them with 401 from now on; tokens issued later are valid.
+   */
+  revokeTokens(clientId: string, options: RevokeOptions = {}): void {
+    const key = this.registered(clientId, "revokeTokens").clientId.toLowerCase();
+    const revocation = { atSeconds: Math.floor(Date.now() / 1000), claimsChallenge: options.claimsChallenge === true };
+    for (const uti of this.issued.get(key) ?? []) this.revoked.set(uti, revocation);
+    this.issued.delete(key);
+  }
+
+  /** Returns the caller behind an `Authorization` header, or undefined unless it is a valid, unexpired, unrevoked token of this tenant for Graph. */
   verifyBearer(authorization: string | null): Caller | undefined {
+    const claims = this.signedClaims(authorization);
+    if (!claims) return undefined;
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof claims.exp !== "number" || claims.exp <= now) return undefined;
+    if (typeof claims.nbf === "number" && claims.nbf > now) return undefined;
+    if (claims.aud !== GRAPH_AUDIENCE || claims.iss !== this.accessTokenIssuer() || claims.tid !== this.tenantId) return undefined;
+    if (typeof claims.appid !== "string" || !Array.isArray(claims.roles)) return undefined;
+    if (typeof claims.uti !== "string" || this.revoked.has(claims.uti)) return undefined;
+    return {
+      appId: claims.appid,
+      displayName: typeof claims.app_displayname === "string" ? claims.app_displayname : "",
+      tenantId: this.tenantId,
+      roles: claims.roles.filter((role): role is string => typeof role === "string"),
+      ...(claims.idtyp === "user" ? { delegated: true } : {}),
+    };
+  }
+
+  /**
+   * The `WWW-Authenticate` value of a 401 for this `Authorization` header: a claims challenge for a
+   * token revoked with `claimsChallenge` whose client declared `cp1` (as Graph does), else the plain one.
+   */
+  challenge(authorization: string | null): string {
+    const claims = this.signedClaims(authorization);
+    const revocation = typeof claims?.uti === "string" ? this.revoked.get(claims.uti) : undefined;
+    const capable = Array.isArray(claims?.xms_cc) && claims.xms_cc.includes(CAE_CAPABILITY);
+    if (!revocation?.claimsChallenge || !capable) return BEARER_CHALLENGE;
+    const demand = { access_token: { nbf: { essential: true, value: String(revocation.atSeconds) } } };
+    const encoded = Buffer.from(JSON.stringify(demand)).toString("base64");
+    return `${BEARER_CHALLENGE}, client_id="${GRAPH_APP_ID}", error="insufficient_claims", claims="${encoded}"`;
+  }
+
+  /** The claims of a bearer token this authority signed, whatever its validity; undefined for anything else. */
+  private signedClaims(authorization: string | null): Record<string, unknown> | undefined {
     const match = /^Bearer\s+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/i.exec(authorization?.trim() ?? "");
     if (!match) return undefined;
     const [, headerPart, payloadPart, signaturePart] = match;
@@ -128,19 +187,41 @@ export class Authority {
       this.publicKey,
       Buffer.from(signaturePart, "base64url"),
     );
-    if (!signatureValid) return undefined;
+    return signatureValid ? claims : undefined;
+  }
+
+  private registered(clientId: string, caller: string): AppRegistration {
+    const app = this.apps.get(clientId.toLowerCase());
+    if (!app) throw new Error(`Authority.${caller}: no application registered with client id '${clientId}'`);
+    return app;
+  }
+
+  private sign(app: AppRegistration, opts: { roles: string[] | undefined; lifetimeSeconds: number; capabilities: string[] }): string {
     const now = Math.floor(Date.now() / 1000);
-    if (typeof claims.exp !== "number" || claims.exp <= now) return undefined;
-    if (typeof claims.nbf === "number" && claims.nbf > now) return undefined;
-    if (claims.aud !== GRAPH_AUDIENCE || claims.iss !== this.accessTokenIssuer() || claims.tid !== this.tenantId) return undefined;
-    if (typeof claims.appid !== "string" || !Array.isArray(claims.roles)) return undefined;
-    return {
-      appId: claims.appid,
-      displayName: typeof claims.app_displayname === "string" ? claims.app_displayname : "",
-      tenantId: this.tenantId,
-      roles: claims.roles.filter((role): role is string => typeof role === "string"),
-      ...(claims.idtyp === "user" ? { delegated: true } : {}),
+    const uti = randomUUID();
+    const claims = {
+      aud: GRAPH_AUDIENCE,
+      iss: this.accessTokenIssuer(),
+      iat: now,
+      nbf: now,
+      exp: now + opts.lifetimeSeconds,
+      tid: this.tenantId,
+      appid: app.clientId,
+      app_displayname: app.displayName,
+      idtyp: app.delegated ? "user" : "app",
+      roles: opts.roles ?? app.roles ?? ALL_BACKUP_ROLES,
+      sub: app.clientId,
+      uti,
+      ver: "1.0",
+      ...(opts.capabilities.length > 0 ? { xms_cc: opts.capabilities } : {}),
     };
+    const key = app.clientId.toLowerCase();
+    const issued = this.issued.get(key) ?? [];
+    issued.push(uti);
+    this.issued.set(key, issued);
+    // Signed with node:crypto rather than jose because this method (like verifyBearer) is synchronous.
+    const signingInput = `${base64urlJson({ typ: "JWT", alg: "RS256", kid: this.keyId })}.${base64urlJson(claims)}`;
+    return `${signingInput}.${base64url(sign("sha256", Buffer.from(signingInput), this.privateKey))}`;
   }
 
   /** Answers the token, discovery and key endpoints; undefined for any other path. */
@@ -168,12 +249,13 @@ export class Authority {
       if (!this.isOurTenant(tenant)) throw unknownTenant(tenant);
       const form = new URLSearchParams(await request.text());
       const app = await this.authenticateClient(form, tenant);
-      const lifetime = DEFAULT_LIFETIME_SECONDS;
+      const capabilities = requestedCapabilities(form.get("claims"));
+      const lifetime = this.lifetimeSeconds;
       return json(200, {
         token_type: "Bearer",
         expires_in: lifetime,
         ext_expires_in: lifetime,
-        access_token: this.issueToken(app.clientId, undefined, lifetime),
+        access_token: this.sign(app, { roles: undefined, lifetimeSeconds: lifetime, capabilities }),
       });
     } catch (error) {
       if (error instanceof AadError) return this.errorResponse(request, error);
@@ -359,6 +441,28 @@ function checkScope(scope: string | null, emulatorHost: string): void {
       `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI) of https://graph.microsoft.com.`,
     );
   }
+}
+
+/**
+ * The client capabilities a token request's `claims` parameter declares (`access_token.xms_cc`),
+ * which the token then carries. Other demands are met as they stand: a challenge's `nbf` asks for
+ * a token issued after a revocation, and every token is issued now.
+ */
+function requestedCapabilities(claims: string | null): string[] {
+  if (claims === null) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(claims);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new AadError(400, "invalid_request", 90100, "The 'claims' parameter is not a valid JSON object.");
+  }
+  const values = (parsed as { access_token?: { xms_cc?: { values?: unknown } } }).access_token?.xms_cc?.values;
+  return Array.isArray(values)
+    ? values.filter((value): value is string => typeof value === "string").map((value) => value.toLowerCase())
+    : [];
 }
 
 async function verifyFederatedAssertion(app: AppRegistration, assertion: string, claims: Record<string, unknown>): Promise<void> {

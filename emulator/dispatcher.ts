@@ -125,7 +125,7 @@ export class Dispatcher {
       }
       if (!caller) {
         throw new GraphHttpError(401, "InvalidAuthenticationToken", "Access token is empty, expired or not valid for this tenant.", {
-          "www-authenticate": 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize"',
+          "www-authenticate": this.deps.authority.challenge(request.headers.get("authorization")),
         });
       }
       if (!match.route.roles.some((role) => caller.roles.includes(role))) {

@@ -3,7 +3,7 @@
  * served over HTTPS on loopback and in process (`emulator.fetch`). Entry `pulumi-m365-backup/emulator`.
  */
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
-import { ALL_BACKUP_ROLES, Authority, type AppRegistration } from "./auth";
+import { ALL_BACKUP_ROLES, Authority, type AppRegistration, type RevokeOptions } from "./auth";
 import { VirtualClock } from "./clock";
 import type { TenantState } from "./context";
 import { Dispatcher } from "./dispatcher";
@@ -17,7 +17,7 @@ import { SessionStore, type StoredSession as StoredSessionRecord } from "./store
 import { sessionProgress, type SessionProgress } from "./progress";
 import { loadTlsMaterial } from "./tls";
 
-export type { AppRegistration, FaultRule, JournalEntry, SeedSite };
+export type { AppRegistration, FaultRule, JournalEntry, RevokeOptions, SeedSite };
 
 /** A stored session as `tenant.sessions()` shows it: the raw record plus its status at the current virtual time. */
 export type StoredSession = StoredSessionRecord & { status: SessionProgress["status"] };
@@ -45,6 +45,8 @@ export interface EmulatorOptions {
   now?: string;
   /** Latency added to every Graph request, in milliseconds. */
   latencyMs?: number;
+  /** Lifetime of the tokens the token endpoint (and `issueToken`) issues, in real seconds; default 3600. */
+  tokenLifetimeSeconds?: number;
 }
 
 /** A running emulator. */
@@ -86,6 +88,12 @@ export interface Emulator {
   apps: {
     /** Registers an application (secret, certificate or federated credential). */
     register(app: AppRegistration): void;
+    /**
+     * Revokes the tokens issued so far to an application: Graph refuses them with 401 from now on.
+     * With `claimsChallenge` (Continuous Access Evaluation) a token whose client declared `cp1` gets
+     * an `insufficient_claims` challenge instead of a plain 401.
+     */
+    revokeTokens(clientId: string, options?: RevokeOptions): void;
   };
   /** Direct access to the tenant, for out-of-band changes in tests and drills. */
   tenant: {
@@ -140,6 +148,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tenantId: DEMO_TENANT_ID,
     baseUrl: () => url,
     signingKey: signingKeyPem ? createPrivateKey(signingKeyPem) : undefined,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds,
   });
   authority.register({ ...DEMO_APP, roles: ALL_BACKUP_ROLES });
 
@@ -200,7 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     journal: { entries: () => journal.entries(), clear: () => journal.clear() },
-    apps: { register: (app) => authority.register(app) },
+    apps: { register: (app) => authority.register(app), revokeTokens: (clientId, opts) => authority.revokeTokens(clientId, opts) },
     tenant: {
       sites: () =>
         seed.sites.map(({ siteId, siteWebUrl, siteName, protectionUnitId }) => ({ siteId, siteWebUrl, siteName, protectionUnitId })),

@@ -3,8 +3,10 @@
  * `Settings` object. Called at run time inside the provider host, never at program time, so no
  * credential is ever captured into the serialized provider or the state.
  *
- * Precedence per key: stack config, then its `ARM_*` variable, then its `AZURE_*` variable.
- * `accessToken` has no ARM/AZURE equivalent; its variable is `M365_BACKUP_ACCESS_TOKEN`.
+ * Precedence per key: stack config `m365-backup:<key>`, then its `ARM_*` variable, then its `AZURE_*`
+ * variable. `accessToken` has no ARM/AZURE equivalent; its variable is `M365_BACKUP_ACCESS_TOKEN`.
+ * Only the `m365-backup` namespace is read: a bare key would resolve to the program's own project
+ * namespace (`<project>:accessToken`), whose values are meant for something else.
  */
 
 /** Anything with a `get(key)`: Pulumi's `configure()` config, or a plain map in tests. */
@@ -30,6 +32,8 @@ export interface Settings {
   credentials: Credentials;
   /** Retry limits from `retryBudgetSeconds` / `requestTimeoutSeconds`; absent keys keep the client's defaults. */
   retry?: RetryLimits;
+  /** Log every Graph request (`debug`, `M365_BACKUP_DEBUG`); `resolveSettings` always sets it, absent means false. */
+  debug?: boolean;
 }
 
 /** The retry limits a stack may tune, in milliseconds. */
@@ -80,47 +84,75 @@ const ENVIRONMENT_FALLBACKS: Record<string, readonly string[]> = {
   allowUnknownGraphEndpoint: [],
   retryBudgetSeconds: ["M365_BACKUP_RETRY_BUDGET_SECONDS"],
   requestTimeoutSeconds: ["M365_BACKUP_REQUEST_TIMEOUT_SECONDS"],
+  debug: ["M365_BACKUP_DEBUG"],
 };
+
+/** A value and where it was found: `m365-backup:<key>` or the environment variable's name. */
+interface Found {
+  value: string;
+  source: string;
+}
 
 /** Reads config and environment into validated `Settings`; throws `ConfigurationError` on bad values. */
 export function resolveSettings(config: ConfigSource, env: NodeJS.ProcessEnv = process.env): Settings {
-  const read = (key: string): string | undefined => {
-    // Pulumi hands fully qualified keys; plain maps in tests and tools may use the bare key.
-    const fromConfig = nonEmpty(config.get(`${NAMESPACE}:${key}`)) ?? nonEmpty(config.get(key));
-    if (fromConfig !== undefined) return fromConfig;
+  const find = (key: string): Found | undefined => {
+    const source = `${NAMESPACE}:${key}`;
+    const fromConfig = nonEmpty(config.get(source));
+    if (fromConfig !== undefined) return { value: fromConfig, source };
     for (const variable of ENVIRONMENT_FALLBACKS[key] ?? []) {
       const fromEnv = nonEmpty(env[variable]);
-      if (fromEnv !== undefined) return fromEnv;
+      if (fromEnv !== undefined) return { value: fromEnv, source: variable };
     }
     return undefined;
   };
-  const readFlag = (key: string): boolean => parseFlag(key, read(key));
+  const read: Read = (key) => find(key)?.value;
+  const readFlag: ReadFlag = (key) => {
+    const found = find(key);
+    return parseFlag(found?.value, found?.source ?? key, key) ?? false;
+  };
 
   const authorityHost = read("authorityHost");
   if (authorityHost !== undefined) requireHttpsUrl("authorityHost", authorityHost);
-  const retry = resolveRetryLimits(read);
+  const retry = resolveRetryLimits(find);
   return {
     graphEndpoint: resolveGraphEndpoint(read("graphEndpoint"), readFlag("allowUnknownGraphEndpoint")),
     apiVersion: resolveApiVersion(read("apiVersion")),
     ...(authorityHost !== undefined ? { authorityHost: authorityHost.replace(/\/+$/, "") } : {}),
     credentials: resolveCredentials(read, readFlag),
     ...(retry !== undefined ? { retry } : {}),
+    debug: readFlag("debug"),
   };
 }
 
-function resolveRetryLimits(read: Read): RetryLimits | undefined {
-  const budget = readSeconds("retryBudgetSeconds", read("retryBudgetSeconds"));
-  const timeout = readSeconds("requestTimeoutSeconds", read("requestTimeoutSeconds"));
+const TRUE_WORDS = ["true", "1", "yes", "on"];
+const FALSE_WORDS = ["false", "0", "no", "off"];
+
+/**
+ * Parses a flag from config or the environment: `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off`,
+ * in any case; undefined when unset or blank. Anything else throws a `ConfigurationError` whose
+ * message names `name` (the variable or config key read) and whose `key` is `key`.
+ */
+export function parseFlag(value: string | undefined, name: string, key: string = name): boolean | undefined {
+  const normalized = nonEmpty(value)?.trim().toLowerCase();
+  if (normalized === undefined) return undefined;
+  if (TRUE_WORDS.includes(normalized)) return true;
+  if (FALSE_WORDS.includes(normalized)) return false;
+  throw new ConfigurationError(key, `${name} must be true or false (or 1/0, yes/no, on/off), got ${JSON.stringify(value)}`);
+}
+
+function resolveRetryLimits(find: (key: string) => Found | undefined): RetryLimits | undefined {
+  const budget = readSeconds("retryBudgetSeconds", find("retryBudgetSeconds"));
+  const timeout = readSeconds("requestTimeoutSeconds", find("requestTimeoutSeconds"));
   if (budget === undefined && timeout === undefined) return undefined;
   return { ...(budget !== undefined ? { totalBudgetMs: budget } : {}), ...(timeout !== undefined ? { attemptTimeoutMs: timeout } : {}) };
 }
 
 /** A positive number of seconds (fractions allowed, for tests), in milliseconds. */
-function readSeconds(key: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value.trim());
+function readSeconds(key: string, found: Found | undefined): number | undefined {
+  if (found === undefined) return undefined;
+  const seconds = Number(found.value.trim());
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new ConfigurationError(key, `${NAMESPACE}:${key} must be a positive number of seconds, got ${JSON.stringify(value)}`);
+    throw new ConfigurationError(key, `${found.source} must be a positive number of seconds, got ${JSON.stringify(found.value)}`);
   }
   return Math.round(seconds * 1000);
 }
@@ -177,8 +209,9 @@ function requireHttpsUrl(key: string, value: string): URL {
 }
 
 type Read = (key: string) => string | undefined;
+type ReadFlag = (key: string) => boolean;
 
-function resolveCredentials(read: Read, readFlag: (key: string) => boolean): Credentials {
+function resolveCredentials(read: Read, readFlag: ReadFlag): Credentials {
   const token = read("accessToken");
   if (token !== undefined) return { kind: "accessToken", token };
 
@@ -251,14 +284,6 @@ function required(key: string, value: string | undefined, because: string): stri
     key,
     `${NAMESPACE}:${key} is required when ${because} is set; set it with \`pulumi config set ${NAMESPACE}:${key} <value>\` or ${variables}`,
   );
-}
-
-function parseFlag(key: string, value: string | undefined): boolean {
-  if (value === undefined) return false;
-  const normalized = value.trim().toLowerCase();
-  if (normalized === "true" || normalized === "1") return true;
-  if (normalized === "false" || normalized === "0") return false;
-  throw new ConfigurationError(key, `${NAMESPACE}:${key} must be true or false, got ${JSON.stringify(value)}`);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

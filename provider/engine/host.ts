@@ -30,14 +30,12 @@ export function settings(): Settings {
 
 /** The host's Graph client, built on first use. */
 export function graph(): GraphClient {
-  // Every request is logged only on demand (M365_BACKUP_DEBUG); retries and progress always are.
-  client ??= createGraphClient(settings(), { log, logRequests: debugLogging() });
+  if (client === undefined) {
+    const resolved = settings();
+    // Every request is logged only on demand (m365-backup:debug, M365_BACKUP_DEBUG); retries and progress always are.
+    client = createGraphClient(resolved, { log, logRequests: resolved.debug === true });
+  }
   return client;
-}
-
-/** True when M365_BACKUP_DEBUG asks for a line per request. */
-function debugLogging(): boolean {
-  return /^(1|true|yes|on)$/i.test((process.env.M365_BACKUP_DEBUG ?? "").trim());
 }
 
 /** A bad setting (say, an http graphEndpoint) shows at preview, as a failure naming the key; else undefined. */

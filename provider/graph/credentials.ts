@@ -86,6 +86,46 @@ export async function gitHubActionsOidcToken(env: NodeJS.ProcessEnv, fetchImpl: 
   return body.value;
 }
 
+/** How a sign-in is named in messages, and what to do when it hands back a token Graph already refused. */
+export interface SignInDescription {
+  /** E.g. "the client secret sign-in (m365-backup:clientSecret)". */
+  name: string;
+  /** Advice when no other token can be had from it. */
+  whenStuck: string;
+}
+
+/** What the MSAL-based sign-ins should never need: a fresh credential always signs in anew. */
+const MSAL_STUCK =
+  "it returned the same token even from a new credential; sign-in caches outside this process may hold it until it expires";
+
+/** Every sign-in the provider can use, described for messages; `callback` is `GraphClientOptions.getToken`. */
+export const SIGN_INS: Record<Credentials["kind"] | "callback", SignInDescription> = {
+  accessToken: {
+    name: "the m365-backup:accessToken setting (or M365_BACKUP_ACCESS_TOKEN)",
+    whenStuck:
+      "a fixed token cannot be refreshed; set a new one, or remove it and configure a sign-in " +
+      "(m365-backup:clientSecret, clientCertificatePath, useOidc, useMsi or useCli) so the provider renews tokens itself",
+  },
+  clientSecret: { name: "the client secret sign-in (m365-backup:clientSecret)", whenStuck: MSAL_STUCK },
+  clientCertificate: { name: "the certificate sign-in (m365-backup:clientCertificatePath)", whenStuck: MSAL_STUCK },
+  oidc: { name: "the OIDC federated sign-in (m365-backup:useOidc)", whenStuck: MSAL_STUCK },
+  msi: {
+    name: "the managed identity sign-in (m365-backup:useMsi)",
+    whenStuck: "Azure caches managed identity tokens and hands out a new one only shortly before the old one expires (within 24 hours)",
+  },
+  cli: {
+    name: "the Azure CLI sign-in (m365-backup:useCli)",
+    whenStuck: "the Azure CLI keeps handing out its cached token; sign in again with `az login`",
+  },
+  default: {
+    name: "the Azure default credential chain (DefaultAzureCredential)",
+    whenStuck:
+      "the credential it found keeps handing out its cached token; for the Azure CLI sign in again with `az login`, " +
+      "a managed identity hands out a new one only shortly before the old one expires",
+  },
+  callback: { name: "the getToken callback", whenStuck: "it returned the same token again" },
+};
+
 /** A sentence saying which sign-in failed, and for the default chain everything that was tried. */
 export function describeCredentialFailure(credentials: Credentials, reason: string): string {
   switch (credentials.kind) {

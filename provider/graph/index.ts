@@ -16,6 +16,7 @@ export { GraphRequestError, isGraphRequestError } from "./graph-request-error";
 export { DeltaItemsFailedError, isDeltaItemsFailedError, type DeltaItemFailure } from "./delta-items-failed-error";
 export { UnsafeUrlError } from "./unsafe-url-error";
 export { CredentialError } from "./credential-error";
+export { TokenRefusedError } from "./token-refused-error";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
 export type { Sleep } from "./retry-middleware";
 export { MAX_CONCURRENT_REQUESTS, ThrottleGate, throttleGateFor } from "./throttle-gate";

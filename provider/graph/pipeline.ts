@@ -4,7 +4,6 @@ import type { Settings } from "../config";
 import { AuthMiddleware } from "./auth-middleware";
 import { BackupRestoreClient, type GraphClient } from "./client";
 import { GraphRequester } from "./requester";
-import { createCredential, describeCredentialFailure } from "./credentials";
 import { LogMiddleware } from "./log-middleware";
 import { SecretRedactor } from "./redact";
 import { RequestIdMiddleware } from "./request-id-middleware";
@@ -12,7 +11,7 @@ import { RetryMiddleware, type Sleep } from "./retry-middleware";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
 import { throttleGateFor, type ThrottleGate } from "./throttle-gate";
 import { ThrottleMiddleware } from "./throttle-middleware";
-import { callbackTokenSource, credentialTokenSource, staticTokenSource, type TokenSource } from "./token-source";
+import { tokenSourceFor } from "./token-source";
 import { TransportMiddleware } from "./transport-middleware";
 import { assertGraphOrigin } from "./url-guard";
 
@@ -46,23 +45,12 @@ export function createGraphClient(settings: Settings, options: GraphClientOption
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const log = options.log ?? (() => undefined);
   const redactor = new SecretRedactor();
-  const credentials = settings.credentials;
   for (const secret of secretsOf(settings)) redactor.add(secret);
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...settings.retry, ...options.retry };
   const sleep = options.sleep ?? realSleep;
   const gate = options.throttle ?? throttleGateFor(settings.graphEndpoint);
 
-  const tokens: TokenSource =
-    options.getToken !== undefined
-      ? callbackTokenSource(options.getToken, redactor)
-      : credentials.kind === "accessToken"
-        ? staticTokenSource(credentials.token)
-        : credentialTokenSource(
-            () => createCredential(credentials, { authorityHost: settings.authorityHost, env: process.env, fetch: fetchImpl }),
-            `${settings.graphEndpoint}/.default`,
-            redactor,
-            (reason) => describeCredentialFailure(credentials, reason),
-          );
+  const tokens = tokenSourceFor(settings, { getToken: options.getToken, fetch: fetchImpl, redactor });
 
   const sdk = Client.initWithMiddleware({
     baseUrl: settings.graphEndpoint,

@@ -411,3 +411,102 @@ describe("verifyBearer", () => {
     );
   });
 });
+
+describe("distinct tokens, caches and claims", () => {
+  const utiOf = (token: string) => decodeJwt(token).uti;
+
+  test("every token request gets a distinct token", async () => {
+    const tokens = await Promise.all(
+      [1, 2].map(async () => ((await (await postToken(secretForm())).json()) as { access_token: string }).access_token),
+    );
+    expect(new Set(tokens).size).toBe(2);
+    expect(utiOf(tokens[0]!)).not.toBe(utiOf(tokens[1]!));
+  });
+
+  // What the provider's renewal after a 401 relies on: MSAL's cache, and the two ways past it.
+  test("@azure/identity hands back its cached token; a new credential or a claims request gets a new one", async () => {
+    const credential = new ClientSecretCredential(TENANT, SECRET_APP.clientId, SECRET_APP.clientSecret, options());
+    const first = await credential.getToken(GRAPH_SCOPE, { enableCae: true });
+    const again = await credential.getToken(GRAPH_SCOPE, { enableCae: true });
+    expect(again.token).toBe(first.token);
+    expect(requestLines()).toEqual([`GET ${DISCOVERY_PATH}`, `POST ${TOKEN_PATH}`]);
+
+    const claims = JSON.stringify({ access_token: { nbf: { essential: true, value: "1700000000" } } });
+    const challenged = await credential.getToken(GRAPH_SCOPE, { enableCae: true, claims });
+    expect(challenged.token).not.toBe(first.token);
+    expect(requestLines()).toEqual([`GET ${DISCOVERY_PATH}`, `POST ${TOKEN_PATH}`, `POST ${TOKEN_PATH}`]);
+    expect(decodeJwt(challenged.token).xms_cc).toEqual(["cp1"]);
+
+    const fresh = await new ClientSecretCredential(TENANT, SECRET_APP.clientId, SECRET_APP.clientSecret, options()).getToken(GRAPH_SCOPE, {
+      enableCae: true,
+    });
+    expect([fresh.token === first.token, fresh.token === challenged.token]).toEqual([false, false]);
+    expect(requestLines().slice(3)).toEqual([`GET ${DISCOVERY_PATH}`, `POST ${TOKEN_PATH}`]);
+  });
+
+  test("the claims parameter's client capabilities go into the token; a claims value that is not JSON is refused", async () => {
+    const response = await postToken(secretForm({ claims: JSON.stringify({ access_token: { xms_cc: { values: ["CP1"] } } }) }));
+    const token = ((await response.json()) as { access_token: string }).access_token;
+    expect(decodeJwt(token).xms_cc).toEqual(["cp1"]);
+    expect(decodeJwt(((await (await postToken(secretForm())).json()) as { access_token: string }).access_token).xms_cc).toBeUndefined();
+    expect(await refusal(secretForm({ claims: "nbf=now" }))).toMatchObject({ status: 400, error: "invalid_request", error_codes: [90100] });
+  });
+
+  test("tokenLifetimeSeconds sets expires_in and exp", async () => {
+    const shortLived = new Authority({ tenantId: TENANT, baseUrl: () => server.url, signingKey, tokenLifetimeSeconds: 90 });
+    shortLived.register(SECRET_APP);
+    const response = (await shortLived.handle(
+      new Request(`${server.url}${TOKEN_PATH}`, { method: "POST", body: new URLSearchParams(secretForm()).toString() }),
+    )) as Response;
+    const body = (await response.json()) as { access_token: string; expires_in: number; ext_expires_in: number };
+    const claims = decodeJwt(body.access_token);
+    expect([body.expires_in, body.ext_expires_in, (claims.exp as number) - (claims.iat as number)]).toEqual([90, 90, 90]);
+    expect(() => new Authority({ tenantId: TENANT, baseUrl: () => server.url, tokenLifetimeSeconds: 0 })).toThrow(RangeError);
+  });
+});
+
+describe("revocation and claims challenges", () => {
+  const PLAIN = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize"';
+  const caeToken = async () =>
+    ((await (await postToken(secretForm({ claims: '{"access_token":{"xms_cc":{"values":["cp1"]}}}' }))).json()) as { access_token: string })
+      .access_token;
+
+  test("revokeTokens refuses the tokens issued before it, not those issued after", async () => {
+    const before = [authority.issueToken(SECRET_APP.clientId), await caeToken()];
+    const otherApp = authority.issueToken(CERT_APP_ID);
+    authority.revokeTokens(SECRET_APP.clientId);
+    const after = authority.issueToken(SECRET_APP.clientId);
+    expect(before.map((token) => authority.verifyBearer(`Bearer ${token}`))).toEqual([undefined, undefined]);
+    expect(authority.verifyBearer(`Bearer ${after}`)?.appId).toBe(SECRET_APP.clientId);
+    expect(authority.verifyBearer(`Bearer ${otherApp}`)?.appId).toBe(CERT_APP_ID);
+    // A plain revocation is a plain 401, even for a client that declared cp1.
+    expect(before.map((token) => authority.challenge(`Bearer ${token}`))).toEqual([PLAIN, PLAIN]);
+  });
+
+  test("with claimsChallenge a cp1 token gets Graph's insufficient_claims challenge asking for a token issued after the revocation", async () => {
+    const capable = await caeToken();
+    const incapable = authority.issueToken(SECRET_APP.clientId);
+    const revokedAt = Math.floor(Date.now() / 1000);
+    authority.revokeTokens(SECRET_APP.clientId, { claimsChallenge: true });
+
+    const header = authority.challenge(`Bearer ${capable}`);
+    const match = /^(.*), client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="([A-Za-z0-9+/=]+)"$/.exec(
+      header,
+    );
+    expect(match?.[1]).toBe(PLAIN);
+    const demand = JSON.parse(Buffer.from(match![2]!, "base64").toString()) as {
+      access_token: { nbf: { essential: boolean; value: string } };
+    };
+    expect(demand.access_token.nbf.essential).toBe(true);
+    expect(Number(demand.access_token.nbf.value)).toBeGreaterThanOrEqual(revokedAt);
+    expect(authority.challenge(`Bearer ${incapable}`)).toBe(PLAIN);
+    expect(authority.challenge(`Bearer ${authority.issueToken(SECRET_APP.clientId)}`)).toBe(PLAIN);
+    expect(authority.challenge(null)).toBe(PLAIN);
+  });
+
+  test("revokeTokens refuses an unregistered client", () => {
+    expect(() => authority.revokeTokens("99999999-0000-4000-8000-000000000000")).toThrow(
+      "Authority.revokeTokens: no application registered with client id '99999999-0000-4000-8000-000000000000'",
+    );
+  });
+});

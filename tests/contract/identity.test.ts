@@ -53,3 +53,51 @@ it("refuses a wrong secret without repeating it", async () => {
   expect((failure as Error).message).toMatch(/AADSTS7000215/);
   expect((failure as Error).message).not.toContain("wrong-secret-value");
 });
+
+describe("revoked tokens", () => {
+  const APP = {
+    clientId: "7e40cafe-0000-4000-8000-00000000c0de",
+    displayName: "revocation-app",
+    clientSecret: "revocation-app-secret-value",
+  };
+  const PLAIN = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize"';
+
+  async function tokenFromEndpoint(claims?: string): Promise<string> {
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: APP.clientId,
+      client_secret: APP.clientSecret,
+      scope: "https://graph.microsoft.com/.default",
+      ...(claims !== undefined ? { claims } : {}),
+    });
+    const response = await emulator.fetch(
+      new Request(`${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: form.toString(),
+      }),
+    );
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  it("are refused by Graph with 401, a cp1 token with the insufficient_claims challenge in CAE mode; new tokens work", async () => {
+    emulator.apps.register(APP);
+    const plain = await tokenFromEndpoint();
+    const capable = await tokenFromEndpoint('{"access_token":{"xms_cc":{"values":["cp1"]}}}');
+    expect((await call(emulator, "GET", RS, { token: capable })).status).toBe(200);
+    emulator.apps.revokeTokens(APP.clientId, { claimsChallenge: true });
+
+    const refusedPlain = await call(emulator, "GET", RS, { token: plain });
+    const refusedCapable = await call(emulator, "GET", RS, { token: capable });
+    expect([refusedPlain.status, refusedPlain.body.error.code, refusedPlain.headers.get("www-authenticate")]).toEqual([
+      401,
+      "InvalidAuthenticationToken",
+      PLAIN,
+    ]);
+    expect(refusedCapable.status).toBe(401);
+    expect(refusedCapable.headers.get("www-authenticate")).toMatch(
+      /^Bearer realm="", authorization_uri="[^"]+", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="[A-Za-z0-9+/=]+"$/,
+    );
+    expect((await call(emulator, "GET", RS, { token: await tokenFromEndpoint() })).status).toBe(200);
+  });
+});

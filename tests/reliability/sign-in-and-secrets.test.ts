@@ -2,8 +2,8 @@
  * Sign-in end to end through the real host, against the emulator's token endpoint over TLS with
  * @azure/identity: client secret, password-protected certificate, OIDC token file (workload
  * identity) and a static access token; the authority host from config or AZURE_AUTHORITY_HOST.
- * Each flow runs the whole lifecycle, failures included, and signs in once (the token is cached).
- * Then secret hygiene: none of the distinctive secrets appears in the serialized provider, any
+ * Each flow runs the whole lifecycle, failures included, and signs in once (the token is cached);
+ * each signing flow replaces a revoked token with a new one (plain 401 and CAE challenge). Then secret hygiene: none of the distinctive secrets appears in the serialized provider, any
  * output or state, the host's logs or any error message. Last, nothing configured fails fast
  * with an error that lists what was tried.
  */
@@ -181,6 +181,48 @@ async function runLifecycle(host: Host, flow: (typeof FLOWS)[string]): Promise<v
   expect(tokenRequests.map((e) => [e.method, e.status])).toEqual(flow.signsIn ? [["POST", 200]] : []);
   expect(emulator.journal.entries().filter((e) => e.path.startsWith("/v1.0/") && e.status === 401)).toEqual([]);
 }
+
+const SIGNING_FLOWS = Object.keys(FLOWS).filter((name) => FLOWS[name]!.signsIn);
+const REVOCATIONS: [string, boolean][] = [
+  ["a plain 401: a new credential signs in", false],
+  ["a CAE claims challenge: the same credential asks with the claims", true],
+];
+
+describe.each(SIGNING_FLOWS)("%s, token revoked between two operations", (name) => {
+  const flow = FLOWS[name]!;
+
+  test.each(REVOCATIONS)("%s, and the request is sent once more", async (_what, claimsChallenge) => {
+    const host = await startFlowHost();
+    try {
+      const config = flow.config();
+      await host.configure(config, { secretKeys: Object.keys(config).filter((key) => /secret|token|password/i.test(key)) });
+      const restorePoint = emulator.tenant.latestRestorePointId(emulator.tenant.sites()[0]!.siteId);
+      const created = await host.create(urn, inputs([restorePoint]));
+      emulator.apps.revokeTokens(flow.appId(), { claimsChallenge });
+      emulator.journal.clear();
+      const read = await host.read(created.id, urn, created.properties);
+      collected.push(JSON.stringify(read));
+
+      const session = `/v1.0/solutions/backupRestore/restoreSessions/${created.id}`;
+      const signIn = claimsChallenge
+        ? [["POST", TOKEN_PATH(), 200]]
+        : [
+            ["GET", `/${emulator.tenantId}/v2.0/.well-known/openid-configuration`, 200],
+            ["POST", TOKEN_PATH(), 200],
+          ];
+      expect(emulator.journal.entries().map((e) => [e.method, e.path, e.status])).toEqual([
+        ["GET", session, 401],
+        ...signIn,
+        ["GET", session, 200],
+        ["GET", `/v1.0/solutions/backupRestore/sharePointRestoreSessions/${created.id}/siteRestoreArtifacts`, 200],
+      ]);
+      await host.delete(created.id, urn, created.properties);
+    } finally {
+      collected.push(host.stderr());
+      await host.close();
+    }
+  });
+});
 
 test("nothing configured: a clear error that lists what was tried, quickly", async () => {
   const clean = Object.fromEntries(

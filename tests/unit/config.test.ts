@@ -1,4 +1,4 @@
-import { ConfigurationError, isLoopbackHost, resolveSettings, type ConfigSource } from "../../provider/config";
+import { ConfigurationError, isLoopbackHost, parseFlag, resolveSettings, type ConfigSource } from "../../provider/config";
 
 function config(values: Record<string, string>): ConfigSource {
   return { get: (key) => values[key] };
@@ -20,6 +20,7 @@ describe("resolveSettings", () => {
       graphEndpoint: "https://graph.microsoft.com",
       apiVersion: "v1.0",
       credentials: { kind: "default" },
+      debug: false,
     });
   });
 
@@ -51,9 +52,28 @@ describe("resolveSettings", () => {
     expect(settings.credentials).toEqual({ kind: "clientSecret", tenantId: "tenant", clientId: "client", clientSecret: "arm-secret" });
   });
 
-  it("accepts bare keys as well as m365-backup: qualified ones, the qualified key winning", () => {
-    const settings = resolveSettings(config({ tenantId: "bare", clientId: "bare-client", "m365-backup:tenantId": "qualified" }), {});
-    expect(settings.credentials).toEqual({ kind: "default", tenantId: "qualified", clientId: "bare-client" });
+  it("reads only the m365-backup namespace: the program's own keys (what a bare key means in the host) are ignored", () => {
+    // The host's config object, as in @pulumi/pulumi/cmd/dynamic-provider/config.js: a bare key means `<project>:<key>`.
+    const hostConfig = (raw: Record<string, string>): ConfigSource => ({ get: (key) => raw[key.includes(":") ? key : `program:${key}`] });
+    const decoys = {
+      "program:accessToken": "decoy-token",
+      "program:graphEndpoint": "https://127.0.0.9",
+      "program:clientSecret": "decoy-secret",
+      "program:tenantId": "decoy-tenant",
+      "program:debug": "true",
+    };
+    expect(
+      resolveSettings(hostConfig({ ...decoys, "m365-backup:clientId": "client" }), {
+        ARM_TENANT_ID: "tenant",
+        ARM_CLIENT_SECRET: "secret",
+      }),
+    ).toEqual({
+      graphEndpoint: "https://graph.microsoft.com",
+      apiVersion: "v1.0",
+      credentials: { kind: "clientSecret", tenantId: "tenant", clientId: "client", clientSecret: "secret" },
+      debug: false,
+    });
+    expect(resolveSettings(hostConfig(decoys), {})).toEqual(resolveSettings(config({}), {}));
   });
 
   it("prefers a ready access token over everything else, from M365_BACKUP_ACCESS_TOKEN", () => {
@@ -122,6 +142,7 @@ describe("resolveSettings", () => {
       apiVersion: "beta",
       authorityHost: "https://127.0.0.1:8443",
       credentials: { kind: "default" },
+      debug: false,
     });
   });
 
@@ -178,11 +199,28 @@ describe("resolveSettings", () => {
     expect(error.message).not.toContain("super-secret-value");
   });
 
-  it("rejects a flag that is not a boolean, and two explicit credential kinds at once", () => {
-    expect(errorOf(() => resolveSettings(config({ "m365-backup:useMsi": "yes" }), {})).message).toBe(
-      'm365-backup:useMsi must be true or false, got "yes"',
-    );
+  it("rejects a flag that is not a boolean, naming where it was read, and two explicit credential kinds at once", () => {
+    expect(errorOf(() => resolveSettings(config({ "m365-backup:useMsi": "maybe" }), {}))).toMatchObject({
+      key: "useMsi",
+      message: 'm365-backup:useMsi must be true or false (or 1/0, yes/no, on/off), got "maybe"',
+    });
+    expect(errorOf(() => resolveSettings(config({}), { ARM_USE_OIDC: "enabled" }))).toMatchObject({
+      key: "useOidc",
+      message: 'ARM_USE_OIDC must be true or false (or 1/0, yes/no, on/off), got "enabled"',
+    });
     expect(errorOf(() => resolveSettings(config({}), { ARM_USE_MSI: "true", ARM_USE_CLI: "true" })).key).toBe("useCli");
+  });
+
+  it("reads debug from m365-backup:debug, then M365_BACKUP_DEBUG, as a flag (0 is off)", () => {
+    expect(resolveSettings(config({}), {}).debug).toBe(false);
+    expect(resolveSettings(config({}), { M365_BACKUP_DEBUG: "0" }).debug).toBe(false);
+    expect(resolveSettings(config({}), { M365_BACKUP_DEBUG: "1" }).debug).toBe(true);
+    expect(resolveSettings(config({ "m365-backup:debug": "off" }), { M365_BACKUP_DEBUG: "1" }).debug).toBe(false);
+    expect(resolveSettings(config({ "m365-backup:debug": "Yes" }), {}).debug).toBe(true);
+    expect(errorOf(() => resolveSettings(config({}), { M365_BACKUP_DEBUG: "verbose" }))).toMatchObject({
+      key: "debug",
+      message: 'M365_BACKUP_DEBUG must be true or false (or 1/0, yes/no, on/off), got "verbose"',
+    });
   });
 
   it("reads the retry budget and the per-request timeout in seconds, from config or M365_BACKUP_* variables", () => {
@@ -194,6 +232,9 @@ describe("resolveSettings", () => {
       attemptTimeoutMs: 1_500,
     });
     expect(resolveSettings(config({}), { M365_BACKUP_RETRY_BUDGET_SECONDS: "120" }).retry).toEqual({ totalBudgetMs: 120_000 });
+    expect(errorOf(() => resolveSettings(config({}), { M365_BACKUP_REQUEST_TIMEOUT_SECONDS: "never" })).message).toBe(
+      'M365_BACKUP_REQUEST_TIMEOUT_SECONDS must be a positive number of seconds, got "never"',
+    );
   });
 
   it.each(["0", "-1", "soon", "Infinity"])("rejects a retry budget of %j, naming the key", (value) => {
@@ -209,6 +250,34 @@ describe("resolveSettings", () => {
       kind: "default",
       tenantId: "t",
     });
+  });
+});
+
+describe("parseFlag", () => {
+  it.each([
+    ["true", true],
+    ["TRUE", true],
+    ["1", true],
+    ["yes", true],
+    [" On ", true],
+    ["false", false],
+    ["0", false],
+    ["No", false],
+    ["OFF", false],
+    [undefined, undefined],
+    ["", undefined],
+    ["  ", undefined],
+  ])("%j -> %s", (value, expected) => {
+    expect(parseFlag(value, "M365_BACKUP_DEBUG")).toBe(expected);
+  });
+
+  it.each(["2", "y", "enabled", "-1", "truthy"])("refuses %j with a ConfigurationError naming the variable", (value) => {
+    const error = errorOf(() => parseFlag(value, "M365_BACKUP_DEBUG"));
+    expect([error.key, error.message]).toEqual([
+      "M365_BACKUP_DEBUG",
+      `M365_BACKUP_DEBUG must be true or false (or 1/0, yes/no, on/off), got ${JSON.stringify(value)}`,
+    ]);
+    expect(errorOf(() => parseFlag(value, "ARM_USE_MSI", "useMsi")).key).toBe("useMsi");
   });
 });
 

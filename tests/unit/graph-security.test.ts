@@ -1,11 +1,9 @@
 import { SHAREPOINT } from "../../provider/workloads";
-import { ClientSecretCredential, type AccessToken, type TokenCredential } from "@azure/identity";
+import { ClientSecretCredential } from "@azure/identity";
 import type { Settings } from "../../provider/config";
 import { createGraphClient, CredentialError, GraphRequestError, UnsafeUrlError } from "../../provider/graph";
 import { createCredential, describeCredentialFailure, gitHubActionsOidcToken } from "../../provider/graph/credentials";
-import { SecretRedactor } from "../../provider/graph/redact";
-import { credentialTokenSource } from "../../provider/graph/token-source";
-import { graphError, json, recordingSleep, scriptedFetch, sessionBody } from "./graph-fake-fetch";
+import { graphError, json, recordingSleep, scriptedFetch } from "./graph-fake-fetch";
 import { ThrottleGate } from "../../provider/graph/throttle-gate";
 
 const TOKEN = "static-access-token-0123456789";
@@ -58,48 +56,6 @@ describe("where tokens may go", () => {
     expect(error.message).toBe("GET /v1.0/solutions/backupRestore/restoreSessions/s-1 -> 302; redirects are not followed");
     expect(transport.requests).toHaveLength(1);
     expect(transport.requests[0]?.redirect).toBe("manual");
-  });
-});
-
-describe("401 handling", () => {
-  it("gets one fresh token and retries once", async () => {
-    const transport = scriptedFetch(graphError(401, "InvalidAuthenticationToken", "expired", "r1"), json(200, sessionBody("s-1")));
-    const issued = ["token-one-0123456789", "token-two-0123456789"];
-    const getToken = jest.fn(async () => issued.shift() ?? "exhausted");
-    const client = createGraphClient(settings, { throttle: new ThrottleGate(), fetch: transport.fetch, getToken });
-    expect((await client.getSession("s-1"))?.id).toBe("s-1");
-    expect(getToken).toHaveBeenCalledTimes(2);
-    expect(transport.requests.map((r) => r.headers.authorization)).toEqual(["Bearer token-one-0123456789", "Bearer token-two-0123456789"]);
-  });
-
-  it("fails with the 401 when the fresh token is refused too, after exactly two requests", async () => {
-    const transport = scriptedFetch(
-      graphError(401, "InvalidAuthenticationToken", "expired", "r1"),
-      graphError(401, "InvalidAuthenticationToken", "still bad", "r2"),
-    );
-    const client = createGraphClient(settings, {
-      throttle: new ThrottleGate(),
-      fetch: transport.fetch,
-      getToken: async () => "some-token-0123456789",
-    });
-    const error = (await rejectionOf(
-      client.createSession(SHAREPOINT, { artifacts: [{ restorePointId: "rp", destinationType: "new" }] }),
-    )) as GraphRequestError;
-    expect({ status: error.status, code: error.code, requestId: error.requestId }).toEqual({
-      status: 401,
-      code: "InvalidAuthenticationToken",
-      requestId: "r2",
-    });
-    expect(transport.requests).toHaveLength(2);
-  });
-
-  it("does not retry a 401 with a fixed access token: asking again gives the same token", async () => {
-    const transport = scriptedFetch(graphError(401, "InvalidAuthenticationToken", "expired", "r1"));
-    const client = createGraphClient(settings, { throttle: new ThrottleGate(), fetch: transport.fetch });
-    await expect(client.getSession("s-1")).rejects.toThrow(
-      "GET /v1.0/solutions/backupRestore/restoreSessions/s-1 -> 401 InvalidAuthenticationToken: expired (request-id r1)",
-    );
-    expect(transport.requests).toHaveLength(1);
   });
 });
 
@@ -157,72 +113,7 @@ describe("secrets stay out of logs and errors", () => {
   });
 });
 
-describe("credential token source", () => {
-  function fakeCredential(tokens: AccessToken[]): TokenCredential & { calls: string[] } {
-    const calls: string[] = [];
-    return {
-      calls,
-      getToken: async (scope: string | string[]) => {
-        calls.push(String(scope));
-        const next = tokens.shift();
-        if (next === undefined) throw new Error("no more tokens");
-        return next;
-      },
-    };
-  }
-
-  it("caches a token, refreshes it five minutes before expiry, and shares one sign-in between concurrent callers", async () => {
-    const now = Date.parse("2026-11-28T21:00:00Z");
-    const clock = jest.spyOn(Date, "now").mockReturnValue(now);
-    const credential = fakeCredential([
-      { token: "first-token-0123456789", expiresOnTimestamp: now + 60 * 60_000 },
-      { token: "second-token-0123456789", expiresOnTimestamp: now + 2 * 60 * 60_000 },
-      { token: "third-token-0123456789", expiresOnTimestamp: now + 3 * 60 * 60_000 },
-    ]);
-    const source = credentialTokenSource(
-      () => credential,
-      "https://graph.microsoft.com/.default",
-      new SecretRedactor(),
-      (m) => m,
-    );
-    expect(await Promise.all([source.getToken({ forceRefresh: false }), source.getToken({ forceRefresh: false })])).toEqual([
-      "first-token-0123456789",
-      "first-token-0123456789",
-    ]);
-    clock.mockReturnValue(now + 54 * 60_000);
-    expect(await source.getToken({ forceRefresh: false })).toBe("first-token-0123456789");
-    clock.mockReturnValue(now + 55 * 60_000);
-    expect(await source.getToken({ forceRefresh: false })).toBe("second-token-0123456789");
-    expect(await source.getToken({ forceRefresh: true })).toBe("third-token-0123456789");
-    expect(credential.calls).toEqual([
-      "https://graph.microsoft.com/.default",
-      "https://graph.microsoft.com/.default",
-      "https://graph.microsoft.com/.default",
-    ]);
-    clock.mockRestore();
-  });
-
-  it("wraps a sign-in failure in a CredentialError with known secrets masked", async () => {
-    const redactor = new SecretRedactor();
-    redactor.add("client-secret-value-0123456789");
-    const failing: TokenCredential = {
-      getToken: async () => {
-        throw new Error("AADSTS7000215: Invalid client secret provided: client-secret-value-0123456789");
-      },
-    };
-    const source = credentialTokenSource(
-      () => failing,
-      "scope",
-      redactor,
-      (reason) => describeCredentialFailure({ kind: "clientSecret", tenantId: "t", clientId: "c", clientSecret: "x" }, reason),
-    );
-    const error = await rejectionOf(source.getToken({ forceRefresh: false }));
-    expect(error).toBeInstanceOf(CredentialError);
-    expect((error as Error).message).toBe(
-      "signing in to Microsoft Entra ID with clientSecret credentials failed: AADSTS7000215: Invalid client secret provided: [REDACTED]",
-    );
-  });
-
+describe("credentials", () => {
   it("says what was tried when nothing is configured", () => {
     expect(describeCredentialFailure({ kind: "default" }, "EnvironmentCredential is unavailable.")).toBe(
       "no Microsoft Graph credentials are configured and the Azure default credential chain found none. Tried, in order: " +
