@@ -115,17 +115,29 @@ export class BackupRestoreClient implements GraphClient {
         what: `create of a ${workload.title} restore session`,
         send: async () => {
           state = new GraphCallState();
-          return this.requester.parse(restoreSessionSchema, await this.requester.call("POST", { path: paths.sessionCollection(workload) }, body, { state }));
+          return this.requester.parse(
+            restoreSessionSchema,
+            await this.requester.call("POST", { path: paths.sessionCollection(workload) }, body, { state }),
+          );
         },
         settle: async (_failure, attempt) => {
-          if (state.callerAppId === undefined) return { kind: "unknown", note: "the session may have been created; the token names no application, so it cannot be looked up" };
-          const drafts = createdByAttempt(await this.requester.list(restoreSessionSchema, paths.sessionCollection(workload)), state.callerAppId, attempt).filter(
-            (s) => s.status === "draft" && !this.ownSessionIds.has(s.id),
-          );
+          if (state.callerAppId === undefined)
+            return {
+              kind: "unknown",
+              note: "the session may have been created; the token names no application, so it cannot be looked up",
+            };
+          const drafts = createdByAttempt(
+            await this.requester.list(restoreSessionSchema, paths.sessionCollection(workload)),
+            state.callerAppId,
+            attempt,
+          ).filter((s) => s.status === "draft" && !this.ownSessionIds.has(s.id));
           const matches: GraphSession[] = [];
           for (const candidate of drafts) if (await this.holdsExactly(workload, candidate.id, contents)) matches.push(candidate);
           if (matches.length > 1) {
-            return { kind: "unknown", note: `the session may have been created, and ${matches.length} sessions match it (${matches.map((m) => m.id).join(", ")}); adopting none` };
+            return {
+              kind: "unknown",
+              note: `the session may have been created, and ${matches.length} sessions match it (${matches.map((m) => m.id).join(", ")}); adopting none`,
+            };
           }
           return matches.length === 1 ? { kind: "applied", result: matches[0]! } : { kind: "notApplied" };
         },
@@ -139,7 +151,8 @@ export class BackupRestoreClient implements GraphClient {
 
   /** Whether a candidate session holds exactly what a create asked for (and, for the bulk flow, nothing yet). */
   private async holdsExactly(workload: Workload, id: string, contents: SessionContents): Promise<boolean> {
-    if ("granularArtifacts" in contents) return sameArtifacts(await this.listArtifacts(workload, id, { granular: true }), contents.granularArtifacts);
+    if ("granularArtifacts" in contents)
+      return sameArtifacts(await this.listArtifacts(workload, id, { granular: true }), contents.granularArtifacts);
     const listed = await this.listArtifacts(workload, id);
     if ("empty" in contents) return listed.length === 0 && (await this.listBulkRequests(workload, id)).length === 0;
     return sameArtifacts(listed, contents.artifacts);
@@ -163,7 +176,9 @@ export class BackupRestoreClient implements GraphClient {
    */
   async patchArtifacts(workload: Workload, sessionId: string, delta: ArtifactDelta[]): Promise<DeltaResult[]> {
     if (delta.length > MAX_DELTA_ITEMS_PER_PATCH) {
-      throw new RangeError(`patchArtifacts takes at most ${MAX_DELTA_ITEMS_PER_PATCH} delta items per call (Graph's limit), got ${delta.length}; send them in batches`);
+      throw new RangeError(
+        `patchArtifacts takes at most ${MAX_DELTA_ITEMS_PER_PATCH} delta items per call (Graph's limit), got ${delta.length}; send them in batches`,
+      );
     }
     if (delta.length === 0) return [];
     const property = `${workload.restoreSession.artifacts}@delta`;
@@ -171,7 +186,8 @@ export class BackupRestoreClient implements GraphClient {
     return writeOnce<DeltaResult[]>(
       {
         what: `update of restore session ${sessionId}`,
-        send: async () => this.deltaResults(await this.requester.call("PATCH", { path: paths.sessionPath(workload, sessionId) }, body), delta, property),
+        send: async () =>
+          this.deltaResults(await this.requester.call("PATCH", { path: paths.sessionPath(workload, sessionId) }, body), delta, property),
         settle: async () => deltaSettlement(delta, await this.listArtifacts(workload, sessionId)),
       },
       this.log,
@@ -294,7 +310,9 @@ function deltaSettlement(delta: ArtifactDelta[], listed: GraphArtifact[]): Settl
     });
     return { kind: "applied", result: results };
   }
-  return done.some(Boolean) ? { kind: "unknown", note: "the change was partly applied; refresh to see the session as it is" } : { kind: "notApplied" };
+  return done.some(Boolean)
+    ? { kind: "unknown", note: "the change was partly applied; refresh to see the session as it is" }
+    : { kind: "notApplied" };
 }
 
 function sessionBody(workload: Workload, contents: SessionContents): Record<string, unknown> {

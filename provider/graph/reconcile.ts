@@ -107,7 +107,10 @@ export function createdByAttempt<T extends Pick<GraphSession, "createdBy" | "cre
  * as a multiset). An artifact listed without a restore point cannot be compared: that throws,
  * because guessing either way could restore twice or lose a restore.
  */
-export function sameArtifacts(listed: readonly GraphArtifact[], wanted: readonly { restorePointId: string; destinationType: string }[]): boolean {
+export function sameArtifacts(
+  listed: readonly GraphArtifact[],
+  wanted: readonly { restorePointId: string; destinationType: string }[],
+): boolean {
   const key = (restorePointId: string, destination: string | undefined): string => `${restorePointId}\u0000${destination}`;
   const have = listed.map((a) => key(restorePointIdOf(a), a.destinationType)).sort();
   const want = wanted.map((a) => key(a.restorePointId, a.destinationType)).sort();

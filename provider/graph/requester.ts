@@ -146,7 +146,15 @@ export class GraphRequester {
     } catch (error) {
       const failure = state.failure ?? error;
       if (failure instanceof TransportError) {
-        throw new GraphRequestError({ method, path, status: 0, code: failure.code, retryable: true, note: state.stopReason, cause: failure.cause });
+        throw new GraphRequestError({
+          method,
+          path,
+          status: 0,
+          code: failure.code,
+          retryable: true,
+          note: state.stopReason,
+          cause: failure.cause,
+        });
       }
       throw failure;
     }
@@ -154,7 +162,14 @@ export class GraphRequester {
     const headerRequestId = response.headers.get("request-id") ?? undefined;
     if (response.status >= 200 && response.status < 300) {
       const parsed = text === "" ? undefined : safeJson(text);
-      return { method, status: response.status, body: parsed, path, requestId: headerRequestId, malformed: text !== "" && parsed === undefined };
+      return {
+        method,
+        status: response.status,
+        body: parsed,
+        path,
+        requestId: headerRequestId,
+        malformed: text !== "" && parsed === undefined,
+      };
     }
     const odata = odataErrorSchema.safeParse(safeJson(text));
     const code = odata.success ? odata.data.error.code : undefined;

@@ -104,7 +104,9 @@ export function drillSummary(
   session: Omit<DrillSummary, "restoreDurationSeconds" | "worstDataAgeSeconds" | "succeeded" | "failed" | "pending">,
   artifacts: readonly ReportArtifact[],
 ): DrillSummary {
-  const ages = drillReportItems(artifacts, session.activatedDateTime).flatMap((item) => (item.dataAgeSeconds === undefined ? [] : [item.dataAgeSeconds]));
+  const ages = drillReportItems(artifacts, session.activatedDateTime).flatMap((item) =>
+    item.dataAgeSeconds === undefined ? [] : [item.dataAgeSeconds],
+  );
   return {
     ...session,
     restoreDurationSeconds: secondsBetween(session.activatedDateTime, session.completedDateTime),

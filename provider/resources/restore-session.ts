@@ -8,7 +8,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { drillReport, type DrillReport, type DrillSummary } from "../report";
-import type { ArtifactCount, BulkRequestOutput, BulkRestoreOutput, IdentitySet, MailboxQuery, PublicError, RestoreArtifactOutput, TimePeriod } from "./outputs";
+import type {
+  ArtifactCount,
+  BulkRequestOutput,
+  BulkRestoreOutput,
+  IdentitySet,
+  MailboxQuery,
+  PublicError,
+  RestoreArtifactOutput,
+  TimePeriod,
+} from "./outputs";
 
 /** One object to restore, identified by a restore point id from `restorePoints/search`. */
 export interface RestorePointArtifactArgs {
@@ -227,14 +236,20 @@ export abstract class RestoreSessionResource extends pulumi.dynamic.Resource {
     if (kind.granularArtifacts !== undefined) outputs[kind.granularArtifacts] = undefined;
     const props: Record<string, unknown> = { ...outputs, ...args };
     // A bulk request needs a name in Graph; the resource's own is the natural one.
-    if (args.bulkRestore !== undefined) props.bulkRestore = pulumi.output(args.bulkRestore).apply((b) => ({ ...b, displayName: b.displayName ?? name }));
+    if (args.bulkRestore !== undefined)
+      props.bulkRestore = pulumi.output(args.bulkRestore).apply((b) => ({ ...b, displayName: b.displayName ?? name }));
     super(provider, name, props, opts, "m365-backup", kind.type);
     const outputs_ = this as unknown as Record<string, pulumi.Output<RestoreArtifactOutput[] | undefined>>;
     const lists = [kind.artifacts, ...(kind.granularArtifacts !== undefined ? [kind.granularArtifacts] : [])].map((key) => outputs_[key]!);
     const summary = this.drillReport as unknown as pulumi.Output<DrillSummary | undefined>;
-    this.drillReport = pulumi
-      .all([summary, pulumi.all(lists)])
-      .apply(([s, artifacts]) => (s === undefined ? (undefined as unknown as DrillReport) : drillReport(s, artifacts.flatMap((a) => a ?? []))));
+    this.drillReport = pulumi.all([summary, pulumi.all(lists)]).apply(([s, artifacts]) =>
+      s === undefined
+        ? (undefined as unknown as DrillReport)
+        : drillReport(
+            s,
+            artifacts.flatMap((a) => a ?? []),
+          ),
+    );
   }
 }
 

@@ -9,7 +9,15 @@
 import { z } from "zod";
 
 /** Session statuses Graph documents, in spec order (`failed` is an evolvable member). */
-export const SESSION_STATUSES = ["draft", "activating", "active", "completedWithError", "completed", "unknownFutureValue", "failed"] as const;
+export const SESSION_STATUSES = [
+  "draft",
+  "activating",
+  "active",
+  "completedWithError",
+  "completed",
+  "unknownFutureValue",
+  "failed",
+] as const;
 /** Session statuses after which nothing changes any more. */
 export const TERMINAL_SESSION_STATUSES: readonly string[] = ["completed", "completedWithError", "failed"];
 /** Per-artifact statuses Graph documents, in spec order. */

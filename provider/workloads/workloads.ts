@@ -24,7 +24,10 @@ export interface RestoreSessionShape {
   /** Item-level artifacts, where the engine supports them (Exchange only). */
   granularArtifacts?: "granularMailboxRestoreArtifacts";
   /** Bulk addition requests under a session. */
-  bulkRequests: "siteRestoreArtifactsBulkAdditionRequests" | "driveRestoreArtifactsBulkAdditionRequests" | "mailboxRestoreArtifactsBulkAdditionRequests";
+  bulkRequests:
+    | "siteRestoreArtifactsBulkAdditionRequests"
+    | "driveRestoreArtifactsBulkAdditionRequests"
+    | "mailboxRestoreArtifactsBulkAdditionRequests";
   /** The names a bulk request resolves on the service side (URLs or emails); also the `bulkRestore` input key. */
   bulkNames: "siteWebUrls" | "drives" | "mailboxes";
   /** Kind of name in `bulkNames`, for validation and messages. */
@@ -37,12 +40,7 @@ export interface RestoreSessionShape {
 
 /** Fields a restored artifact reports, across workloads. */
 export type RestoredField =
-  | "restoredSiteId"
-  | "restoredSiteName"
-  | "restoredSiteWebUrl"
-  | "restoredFolderId"
-  | "restoredFolderName"
-  | "restoredItemCount";
+  "restoredSiteId" | "restoredSiteName" | "restoredSiteWebUrl" | "restoredFolderId" | "restoredFolderName" | "restoredItemCount";
 
 /** The protection-unit side of a workload: what a site, a OneDrive or a mailbox is called in Graph. */
 export interface ProtectionUnitShape {
