@@ -49,8 +49,8 @@ describe("the packed tarball", () => {
     expect(expected).toContain("dist/provider/engine/index.js");
     expect(packed.files).toEqual(expect.arrayContaining(expected));
     expect(packed.files.filter((file) => file.startsWith("graph-spec/") && file.endsWith(".yml")).sort()).toEqual([
-      "graph-spec/BackupRestore.v1.0.full.yml",
       "graph-spec/BackupRestore.beta.sharepoint-restore.yml",
+      "graph-spec/BackupRestore.v1.0.full.yml",
       "graph-spec/BackupRestore.v1.0.sharepoint-restore.yml",
     ]);
   });
