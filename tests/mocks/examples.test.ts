@@ -218,7 +218,7 @@ describe("examples/gitops", () => {
 
   it("an in-place restore without allowInPlaceRestore fails the engine's check, which asks for it", async () => {
     await expect(runExample("gitops", { restorePointIds: TWO_RESTORE_POINTS, destinationType: "inPlace" })).rejects.toThrow(
-      /^check of restore failed: destinationType: an in-place restore rolls the production sites back to the restore point and cannot be undone; set allowInPlaceRestore: true to confirm, or use destinationType: "new"$/,
+      /^check of restore failed: destinationType: an in-place restore rolls production data back to the restore point and cannot be undone; set allowInPlaceRestore: true to confirm, or use destinationType: "new"$/,
     );
   });
 
