@@ -29,10 +29,10 @@ export interface DrillRig {
   close(): Promise<void>;
 }
 
-/** Starts an emulator and a host; `config` adds stack config keys. */
-export async function startRig(options: EmulatorOptions = {}, config: Record<string, string> = {}): Promise<DrillRig> {
+/** Starts an emulator and a host for one resource class (default SharePointRestoreSession); `config` adds stack config keys. */
+export async function startRig(options: EmulatorOptions = {}, config: Record<string, string> = {}, resource?: string): Promise<DrillRig> {
   const emulator = await startEmulator({ tls: testCa(), ...options });
-  const provider = await serializedProviderText();
+  const provider = await serializedProviderText(resource);
   const host = await startHost({ cwd: makeProgramDir() });
   await host.configure({ "m365-backup:graphEndpoint": emulator.url, "m365-backup:accessToken": emulator.accessToken, ...config });
   const urn = urnFor("drill");

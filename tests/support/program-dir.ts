@@ -69,13 +69,9 @@ function cached(key: string, make: () => string): Promise<string> {
   return Promise.resolve(cache.get(key)!);
 }
 
-/** The `__provider` text of SharePointRestoreSession from dist/provider (run `npm run build` first); cached per test file. */
-export function serializedProviderText(): Promise<string> {
-  return cached("m365", () =>
-    serializeInChild(path.join(repoRoot, "dist", "provider"), "SharePointRestoreSession", {
-      siteRestoreArtifacts: [{ restorePointId: "probe" }],
-    }),
-  );
+/** The `__provider` text of a resource class of dist/provider (run `npm run build` first); cached per test file. */
+export function serializedProviderText(resource = "SharePointRestoreSession"): Promise<string> {
+  return cached(resource, () => serializeInChild(path.join(repoRoot, "dist", "provider"), resource, {}));
 }
 
 /** The `__provider` text of the echo fixture's resource; cached per test file. */
