@@ -219,6 +219,8 @@ function faultResponse(fault: FaultDecision, context: ErrorContext): Response {
 
 /** Adds the headers Graph puts on every response. */
 function decorate(response: Response, context: ErrorContext): Response {
+  // Graph's own clock, as every HTTP server sends it; here the tenant's virtual clock.
+  response.headers.set("date", context.date.toUTCString());
   response.headers.set("request-id", context.requestId);
   response.headers.set("client-request-id", context.clientRequestId);
   return response;

@@ -126,11 +126,10 @@ export class BackupRestoreClient implements GraphClient {
               kind: "unknown",
               note: "the session may have been created; the token names no application, so it cannot be looked up",
             };
-          const drafts = createdByAttempt(
-            await this.requester.list(restoreSessionSchema, paths.sessionCollection(workload)),
-            state.callerAppId,
-            attempt,
-          ).filter((s) => s.status === "draft" && !this.ownSessionIds.has(s.id));
+          const listed = await this.requester.list(restoreSessionSchema, paths.sessionCollection(workload));
+          const drafts = createdByAttempt(listed, state.callerAppId, attempt, this.requester.serviceClockOffsetMs()).filter(
+            (s) => s.status === "draft" && !this.ownSessionIds.has(s.id),
+          );
           const matches: GraphSession[] = [];
           for (const candidate of drafts) if (await this.holdsExactly(workload, candidate.id, contents)) matches.push(candidate);
           if (matches.length > 1) {

@@ -89,15 +89,20 @@ export function describeFailure(failure: GraphRequestError): string {
   return failure.status === 0 ? `${failure.code}` : `HTTP ${failure.status}`;
 }
 
-/** Objects this application created, within the attempt's time window (allowing for clock skew). */
+/**
+ * Objects this application created within the attempt's time window. The window is in our clock;
+ * `serviceOffsetMs` moves it to the service's (from its `Date` header), and `CLOCK_SKEW_MS` covers
+ * the rest (the header's one-second resolution, latency).
+ */
 export function createdByAttempt<T extends Pick<GraphSession, "createdBy" | "createdDateTime">>(
   objects: readonly T[],
   appId: string,
   attempt: { startedMs: number; endedMs: number },
+  serviceOffsetMs = 0,
 ): T[] {
   return objects.filter((object) => {
     if (object.createdBy?.application?.id?.toLowerCase() !== appId.toLowerCase()) return false;
-    const created = Date.parse(object.createdDateTime ?? "");
+    const created = Date.parse(object.createdDateTime ?? "") - serviceOffsetMs;
     return created >= attempt.startedMs - CLOCK_SKEW_MS && created <= attempt.endedMs + CLOCK_SKEW_MS;
   });
 }

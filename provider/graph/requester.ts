@@ -42,6 +42,9 @@ export interface CallOptions {
 
 /** Sends requests through the SDK client and turns answers into data or errors. */
 export class GraphRequester {
+  /** The service's clock minus ours, from the last response's `Date` header; 0 until one is seen. */
+  private clockOffsetMs = 0;
+
   constructor(
     private readonly sdk: Client,
     private readonly settings: Settings,
@@ -114,6 +117,14 @@ export class GraphRequester {
     }
   }
 
+  /**
+   * How far the service's clock is ahead of ours (negative when behind), as of the last response:
+   * matching `createdDateTime` to an attempt must use the service's clock, not ours.
+   */
+  serviceClockOffsetMs(): number {
+    return this.clockOffsetMs;
+  }
+
   /** Parses a 2xx body; a body that does not fit is an `UnexpectedResponseBody` error naming where. */
   parse<T extends z.ZodTypeAny>(schema: T, answer: Answer): z.infer<T> {
     const parsed = schema.safeParse(answer.body);
@@ -160,6 +171,8 @@ export class GraphRequester {
     }
     const text = await response.text();
     const headerRequestId = response.headers.get("request-id") ?? undefined;
+    const serverDate = Date.parse(response.headers.get("date") ?? "");
+    if (!Number.isNaN(serverDate)) this.clockOffsetMs = serverDate - Date.now();
     if (response.status >= 200 && response.status < 300) {
       const parsed = text === "" ? undefined : safeJson(text);
       return {
