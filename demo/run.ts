@@ -46,18 +46,30 @@ async function main(): Promise<void> {
   }
 }
 
-/** The emulator's three demo sites, plus where and how to reach Graph. */
+/** What the drill restores in the emulator's demo tenant (three of each), plus where and how to reach Graph. */
 function demoConfig(emulator: Emulator): Record<string, string> {
-  const demoSites = emulator.tenant
+  const sites = emulator.tenant
     .sites()
     .filter((s) => s.protectionUnitId)
     .slice(0, 3);
+  const users = emulator.tenant
+    .users()
+    .filter((u) => u.protectionUnitId)
+    .slice(0, 3);
+  const mailboxes = emulator.tenant
+    .mailboxes()
+    .filter((m) => m.protectionUnitId)
+    .slice(0, 3);
   console.log(`Emulator: ${emulator.url} (tenant ${emulator.tenantId})`);
-  console.log(`Drill sites: ${demoSites.map((s) => s.siteWebUrl).join(", ")}`);
+  console.log(`Drill sites: ${sites.map((s) => s.siteWebUrl).join(", ")}`);
+  console.log(`Drill OneDrives: ${users.map((u) => u.email).join(", ")}`);
+  console.log(`Drill mailboxes: ${mailboxes.map((m) => m.email).join(", ")}`);
   return {
     "m365-backup:graphEndpoint": emulator.url,
     "m365-backup:accessToken": emulator.accessToken,
-    [`${PROJECT}:siteIds`]: JSON.stringify(demoSites.map((s) => s.siteId)),
+    [`${PROJECT}:siteIds`]: JSON.stringify(sites.map((s) => s.siteId)),
+    [`${PROJECT}:userIds`]: JSON.stringify(users.map((u) => u.directoryObjectId)),
+    [`${PROJECT}:mailboxEmails`]: JSON.stringify(mailboxes.map((m) => m.email)),
   };
 }
 
@@ -90,8 +102,8 @@ function harnessRunner(config: Record<string, string>): Runner {
   return async (step) => {
     const result = step === "refresh" ? await stack.refresh() : step === "destroy" ? await stack.destroy() : await stack.up();
     if (step === "refresh") {
-      const state = JSON.parse(fs.readFileSync(statePath, "utf8")) as { resources: { outputs: Record<string, unknown> }[] };
-      return { outputs: sessionSummary(state.resources[0]?.outputs ?? {}), changed: 0 };
+      const state = JSON.parse(fs.readFileSync(statePath, "utf8")) as { resources: { type: string; outputs: Record<string, unknown> }[] };
+      return { outputs: refreshedSummary(state.resources), changed: 0 };
     }
     return { outputs: result.outputs, changed: changedCount(result) };
   };
@@ -124,8 +136,7 @@ async function cliRunner(config: Record<string, string>, emulator: Emulator, ver
     if (step === "refresh") {
       await stack.refresh({ onEvent });
       const { deployment } = await stack.exportStack();
-      const session = (deployment.resources ?? []).find((r: { type: string }) => r.type.endsWith(":SharePointRestoreSession"));
-      return { outputs: sessionSummary(session?.outputs ?? {}), changed: 0 };
+      return { outputs: refreshedSummary(deployment.resources ?? []), changed: 0 };
     }
     if (step === "destroy") {
       await stack.destroy({ onEvent });
@@ -153,16 +164,21 @@ function pulumiCliVersion(): string | undefined {
 
 /**
  * Refresh updates resource state, not stack outputs (those change on the next up), so after a
- * refresh the demo shows the session's refreshed state.
+ * refresh the demo shows each resource's refreshed state.
  */
-function sessionSummary(outputs: Record<string, unknown>): Record<string, unknown> {
-  const artifacts = (outputs.siteRestoreArtifacts ?? []) as { status?: string; restoredSiteWebUrl?: string }[];
-  return {
-    status: outputs.status,
-    completedDateTime: outputs.completedDateTime ?? null,
-    restoreSessionArtifactCount: outputs.restoreSessionArtifactCount,
-    restoredSites: artifacts.map((a) => ({ status: a.status, restoredSiteWebUrl: a.restoredSiteWebUrl })),
-  };
+function refreshedSummary(resources: readonly { type: string; outputs?: Record<string, unknown> }[]): Record<string, unknown> {
+  const summary: Record<string, unknown> = {};
+  for (const resource of resources) {
+    const type = resource.type.split(":").pop() ?? resource.type;
+    if (!type.endsWith("RestoreSession") && !type.endsWith("ProtectionPolicy")) continue;
+    const outputs = resource.outputs ?? {};
+    summary[type] = {
+      status: outputs.status,
+      completedDateTime: outputs.completedDateTime ?? null,
+      count: outputs.restoreSessionArtifactCount,
+    };
+  }
+  return summary;
 }
 
 function printOutputs(outputs: Record<string, unknown>): void {
