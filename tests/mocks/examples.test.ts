@@ -140,7 +140,15 @@ describe("examples/dr-drill", () => {
         },
         { restorePointId: "rp-b", id: "art-2", status: "scheduled" },
       ],
-      drillReport: { sessionId: "session-1", workload: "SharePoint", drillId: "drill-1", status: "active", succeeded: 0, failed: 0, pending: 2 },
+      drillReport: {
+        sessionId: "session-1",
+        workload: "SharePoint",
+        drillId: "drill-1",
+        status: "active",
+        succeeded: 0,
+        failed: 0,
+        pending: 2,
+      },
     };
     const { registrations, outputs } = await runExample("dr-drill", { restorePointIds: TWO_RESTORE_POINTS }, state);
     expect(registrations).toEqual([
@@ -187,44 +195,84 @@ describe("examples/dr-drill", () => {
 });
 
 describe("examples/gitops", () => {
-  it("defaults to a draft restoring to new URLs", async () => {
-    const { registrations } = await runExample("gitops", { restorePointIds: JSON.stringify(["rp-a"]) });
-    expect(registrations.map((r) => r.inputs)).toEqual([
-      { siteRestoreArtifacts: [{ restorePointId: "rp-a" }], destinationType: "new", activate: false },
-    ]);
+  const URLS = JSON.stringify(["https://contoso.sharepoint.com/sites/finance", "https://contoso.sharepoint.com/sites/hr"]);
+  const bulk = (extra: Record<string, unknown> = {}) => ({
+    siteWebUrls: ["https://contoso.sharepoint.com/sites/finance", "https://contoso.sharepoint.com/sites/hr"],
+    restorePointPreference: "latest",
+    displayName: "restore",
+    ...extra,
   });
 
-  it("takes destinationType, its confirmation and activate from stack config", async () => {
+  it("defaults to a draft bulk restore of the sites by URL to new URLs", async () => {
+    const { registrations } = await runExample("gitops", { siteWebUrls: URLS });
+    expect(registrations.map((r) => r.inputs)).toEqual([{ bulkRestore: bulk(), destinationType: "new", activate: false }]);
+  });
+
+  it("takes the point in time, destinationType, its confirmation, activate and drillId from stack config", async () => {
     const { registrations, outputs } = await runExample("gitops", {
-      restorePointIds: TWO_RESTORE_POINTS,
+      siteWebUrls: URLS,
+      pointInTime: "2026-11-01T00:00:00Z",
       destinationType: "inPlace",
       allowInPlaceRestore: "true",
       activate: "true",
+      drillId: "2026-11",
     });
     expect(registrations).toEqual([
       {
         type: TYPE,
         name: "restore",
         inputs: {
-          siteRestoreArtifacts: [{ restorePointId: "rp-a" }, { restorePointId: "rp-b" }],
+          bulkRestore: bulk({ protectionTimePeriod: { endDateTime: "2026-11-01T00:00:00Z" } }),
           destinationType: "inPlace",
           allowInPlaceRestore: true,
           activate: true,
+          drillId: "2026-11",
         },
       },
     ]);
-    expect(Object.keys(outputs).sort()).toEqual(["sessionId", "sites", "status"]);
+    expect(Object.keys(outputs).sort()).toEqual(["bulkRequest", "sessionId", "sites", "status"]);
   });
 
   it("an in-place restore without allowInPlaceRestore fails the engine's check, which asks for it", async () => {
-    await expect(runExample("gitops", { restorePointIds: TWO_RESTORE_POINTS, destinationType: "inPlace" })).rejects.toThrow(
+    await expect(runExample("gitops", { siteWebUrls: URLS, destinationType: "inPlace" })).rejects.toThrow(
       /^check of restore failed: destinationType: an in-place restore rolls production data back to the restore point and cannot be undone; set allowInPlaceRestore: true to confirm, or use destinationType: "new"$/,
     );
   });
 
   it("refuses a destinationType other than new or inPlace, naming the key", async () => {
-    await expect(runExample("gitops", { restorePointIds: TWO_RESTORE_POINTS, destinationType: "elsewhere" })).rejects.toThrow(
+    await expect(runExample("gitops", { siteWebUrls: URLS, destinationType: "elsewhere" })).rejects.toThrow(
       /Configuration 'example:destinationType' value 'elsewhere' is not a legal enum value/,
     );
+  });
+});
+
+describe("examples/m365-drill", () => {
+  it("declares three bulk restores, one per workload, that pass the engine's check, and exports one combined report", async () => {
+    const { registrations, outputs } = await runExample(
+      "m365-drill",
+      {
+        siteWebUrls: JSON.stringify(["https://contoso.sharepoint.com/sites/finance"]),
+        userEmails: JSON.stringify(["adele@contoso.com"]),
+        mailboxEmails: JSON.stringify(["adele@contoso.com", "sales@contoso.com"]),
+        pointInTime: "2026-11-01T00:00:00Z",
+        drillId: "2026-11",
+      },
+      { drillReport: { sessionId: "s", workload: "SharePoint", status: "completed", succeeded: 1, failed: 0, pending: 0 } },
+    );
+    const settings = { destinationType: "new", activate: true, waitForCompletion: { timeoutMinutes: 240 }, drillId: "2026-11" };
+    const window = { restorePointPreference: "latest", protectionTimePeriod: { endDateTime: "2026-11-01T00:00:00Z" } };
+    expect(registrations.map((r) => [r.type.split(":").pop(), r.inputs])).toEqual([
+      [
+        "SharePointRestoreSession",
+        { bulkRestore: { siteWebUrls: ["https://contoso.sharepoint.com/sites/finance"], ...window, displayName: "sites" }, ...settings },
+      ],
+      ["OneDriveRestoreSession", { bulkRestore: { drives: ["adele@contoso.com"], ...window, displayName: "onedrives" }, ...settings }],
+      [
+        "ExchangeRestoreSession",
+        { bulkRestore: { mailboxes: ["adele@contoso.com", "sales@contoso.com"], ...window, displayName: "mailboxes" }, ...settings },
+      ],
+    ]);
+    expect(outputs.drillReport).toMatch(/^# DR drill report\n\n\| Workload \| Restore session \|/);
+    expect(JSON.parse(outputs.drillReportJson as string)).toHaveLength(3);
   });
 });
