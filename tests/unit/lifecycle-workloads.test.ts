@@ -412,7 +412,7 @@ describe.each(perWorkload)("%s bulk restore", (_title, w) => {
     ],
     ["active", "draft", [["deleteSession", "s-1"]], 0],
   ])(
-    "deletes a %s bulk request first (session %s), then the session or only the state",
+    "bulk request %s, session %s: deletes the request first only once it has ended, then the session (or only the state)",
     async (requestStatus, status, expected, warnings) => {
       const { graph, calls } = fakeGraph();
       const { context, lines } = contextFor(w, graph);
