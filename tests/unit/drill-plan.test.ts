@@ -2,12 +2,15 @@
  * check and diff for drills: site entries, the in-place guardrail, drillId replacement, waiting
  * settings, and diff comparing requests (never resolutions).
  */
-import { diff } from "../../provider/engine/plan";
-import { validateInputs } from "../../provider/schemas/inputs";
+import { diff } from "../../provider/engine/restore-session/plan";
+import { restoreSessionInputRules } from "../../provider/schemas/inputs/restore-session";
+import { SHAREPOINT } from "../../provider/workloads";
+
+const validateInputs = (news: Record<string, unknown>) => restoreSessionInputRules(SHAREPOINT).validate(news);
 
 const site = (siteId: string, extra: Record<string, unknown> = {}) => ({ siteId, ...extra });
 const stored = (status: string, extra: Record<string, unknown> = {}) => ({
-  stateVersion: 1,
+  stateVersion: 2,
   status,
   destinationType: "new",
   activate: status !== "draft",
@@ -18,8 +21,9 @@ const stored = (status: string, extra: Record<string, unknown> = {}) => ({
       requestedPointInTime: "2026-11-01T00:00:00.000Z",
       protectionDateTime: "2026-10-31T23:50:00Z",
       id: "art-a",
+      status: "added",
     },
-    { restorePointId: "rp-b", siteWebUrl: "https://contoso.sharepoint.com/sites/hr", id: "art-b" },
+    { restorePointId: "rp-b", siteWebUrl: "https://contoso.sharepoint.com/sites/hr", id: "art-b", status: "added" },
   ],
   ...extra,
 });
@@ -73,11 +77,11 @@ describe("diff of drills", () => {
     ],
     ["no wait asked while the restore runs", stored("active"), news(), { changes: false }],
   ])("%s", (_name, olds, wanted, expected) => {
-    expect(diff(olds, wanted)).toEqual(expected);
+    expect(diff(SHAREPOINT, olds, wanted)).toEqual(expected);
   });
 
   it("names waitForCompletion as the change that makes a running session's update wait", () => {
-    const result = diff(stored("activating", { waitForCompletion: true }), news({ waitForCompletion: true }));
+    const result = diff(SHAREPOINT, stored("activating", { waitForCompletion: true }), news({ waitForCompletion: true }));
     expect(result).toEqual(replace());
   });
 });
@@ -101,7 +105,7 @@ describe("check of drills", () => {
     [
       { siteRestoreArtifacts: [site("s")], destinationType: "inPlace", allowInPlaceRestore: false },
       "destinationType",
-      /rolls the production sites back/,
+      /^an in-place restore rolls production data back to the restore point and cannot be undone; set allowInPlaceRestore: true to confirm/,
     ],
     [
       { siteRestoreArtifacts: [site("s")], waitForCompletion: { timeoutMinutes: 0 } },
@@ -120,7 +124,11 @@ describe("check of drills", () => {
     ],
     [{ siteRestoreArtifacts: [{}] }, "siteRestoreArtifacts[0]", /exactly one of siteWebUrl or siteId/],
     [{ siteRestoreArtifacts: ["x"] }, "siteRestoreArtifacts[0]", /must be an object/],
-    [{ siteRestoreArtifacts: [site("S1"), site("s1")] }, "siteRestoreArtifacts[1].siteId", /same site as siteRestoreArtifacts\[0\]/],
+    [
+      { siteRestoreArtifacts: [site("S1"), site("s1")] },
+      "siteRestoreArtifacts[1].siteId",
+      /^names the same site as siteRestoreArtifacts\[0\]; a session restores each site once$/,
+    ],
   ])("rejects %j at %s", (given, property, reason) => {
     const { failures } = validateInputs(given as Record<string, unknown>);
     expect(failures).toHaveLength(1);

@@ -64,7 +64,7 @@ describe("createSession after an ambiguous failure", () => {
       `GET ${SESSIONS}/the-one/siteRestoreArtifacts`,
     ]);
     expect(lines.filter((line) => line.startsWith("create"))).toEqual([
-      "create failed (ECONNRESET), but the session had been created: adopting the-one",
+      "create of a SharePoint restore session failed (ECONNRESET), but it had taken effect",
     ]);
   });
 
@@ -110,6 +110,60 @@ describe("createSession after an ambiguous failure", () => {
       "POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> 400 InvalidRestorePoint: no such restore point",
     );
     expect(calls()).toEqual([`POST ${SESSIONS}`]);
+  });
+});
+
+describe("createSession and patchArtifacts refuse to guess", () => {
+  const listedWithout = () => json(200, { value: [{ id: "a-x", destinationType: "new" }] });
+  const WITHOUT =
+    "Microsoft Graph listed artifact a-x without its restore point, so it cannot be matched to what the program asks; nothing was changed. " +
+    "Run `pulumi refresh` later, and if it persists report it with the artifact id";
+
+  it("createSession: a candidate listing an artifact without its restore point is neither adopted nor posted again", async () => {
+    const { client, calls } = clientWith(connectionReset(), json(200, { value: [session("candidate", APP)] }), listedWithout());
+    const error = (await client.createSession(SHAREPOINT, { artifacts: spec }).catch((e: unknown) => e)) as GraphRequestError;
+    expect(error.message).toBe(
+      `POST /v1.0/solutions/backupRestore/sharePointRestoreSessions -> request failed ECONNRESET; it may have taken effect, and looking failed too (${WITHOUT})`,
+    );
+    expect(calls()).toEqual([`POST ${SESSIONS}`, `GET ${SESSIONS}`, `GET ${SESSIONS}/candidate/siteRestoreArtifacts`]);
+  });
+
+  it("patchArtifacts: the delta settlement lists the artifacts and refuses to guess from one without its restore point", async () => {
+    const { client, calls } = clientWith(connectionReset(), listedWithout());
+    const error = (await client.patchArtifacts(SHAREPOINT, "s-1", [{ add: spec[0]! }]).catch((e: unknown) => e)) as GraphRequestError;
+    expect(error).toBeInstanceOf(GraphRequestError);
+    expect(error.message).toBe(
+      `PATCH /v1.0/solutions/backupRestore/sharePointRestoreSessions/s-1 -> request failed ECONNRESET; it may have taken effect, and looking failed too (${WITHOUT})`,
+    );
+    expect(calls()).toEqual([`PATCH ${SESSIONS}/s-1`, `GET ${SESSIONS}/s-1/siteRestoreArtifacts`]);
+  });
+
+  it("patchArtifacts: all of the delta present means done, none of it means send again, part of it is said", async () => {
+    const delta = [{ add: spec[0]! }, { remove: "a-old" }];
+    const done = clientWith(
+      connectionReset(),
+      json(200, { value: [{ id: "a-new", status: "added", destinationType: "new", restorePoint: { id: "rp-1" } }] }),
+    );
+    expect(await done.client.patchArtifacts(SHAREPOINT, "s-1", delta)).toEqual([
+      { id: "a-new", status: "added", restorePoint: { id: "rp-1" } },
+    ]);
+    expect(done.lines.filter((line) => line.startsWith("update"))).toEqual([
+      "update of restore session s-1 failed (ECONNRESET), but it had taken effect",
+    ]);
+
+    const none = clientWith(
+      connectionReset(),
+      json(200, { value: [{ id: "a-old", restorePoint: { id: "rp-old" } }] }),
+      json(200, { value: [] }),
+    );
+    expect(await none.client.patchArtifacts(SHAREPOINT, "s-1", delta)).toEqual([]);
+    expect(none.calls()).toEqual([`PATCH ${SESSIONS}/s-1`, `GET ${SESSIONS}/s-1/siteRestoreArtifacts`, `PATCH ${SESSIONS}/s-1`]);
+
+    const part = clientWith(connectionReset(), json(200, { value: [] }));
+    await expect(part.client.patchArtifacts(SHAREPOINT, "s-1", delta)).rejects.toMatchObject({
+      message:
+        "PATCH /v1.0/solutions/backupRestore/sharePointRestoreSessions/s-1 -> request failed ECONNRESET; the change was partly applied; refresh to see the session as it is",
+    });
   });
 });
 

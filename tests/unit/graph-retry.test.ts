@@ -117,23 +117,39 @@ describe("retrying throttled requests", () => {
     expect(withoutHint.requests).toHaveLength(1);
   });
 
-  it("retries the documented transient 500s: TooManyActiveRestoreSessions on activate, IncompleteArtifactDeletion on delete", async () => {
+  it("retries the documented transient 500 IncompleteArtifactDeletion on delete", async () => {
     const { client, requests, waits } = clientWith(
       { baseDelayMs: 500 },
-      graphError(500, "TooManyActiveRestoreSessions", "25 active", "r1"),
-      json(200, sessionBody("s-1", "activating")),
       graphError(500, "IncompleteArtifactDeletion", "partial", "r2"),
       new Response(null, { status: 204 }),
     );
-    expect((await client.activateSession("s-1")).status).toBe("activating");
     expect(await client.deleteSession("s-1")).toBe("deleted");
-    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
-      `POST ${SESSION}/activate`,
-      `POST ${SESSION}/activate`,
-      `DELETE ${SESSION}`,
-      `DELETE ${SESSION}`,
-    ]);
-    expect(waits).toEqual([500, 500]);
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([`DELETE ${SESSION}`, `DELETE ${SESSION}`]);
+    expect(waits).toEqual([500]);
+  });
+
+  it("leaves TooManyActiveRestoreSessions to the activation loop: one request, the refusal thrown as it is", async () => {
+    const { client, requests, waits } = clientWith(
+      { baseDelayMs: 500 },
+      graphError(500, "TooManyActiveRestoreSessions", "25 active", "r1"),
+    );
+    const error = await rejectionOf(client.activateSession("s-1"));
+    expect({
+      status: error.status,
+      code: error.code,
+      requestId: error.requestId,
+      retryable: error.retryable,
+      message: error.message,
+    }).toEqual({
+      status: 500,
+      code: "TooManyActiveRestoreSessions",
+      requestId: "r1",
+      retryable: false,
+      message:
+        "POST /v1.0/solutions/backupRestore/restoreSessions/s-1/activate -> 500 TooManyActiveRestoreSessions: 25 active (request-id r1)",
+    });
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([`POST ${SESSION}/activate`]);
+    expect(waits).toEqual([]);
   });
 
   it("does not retry a POST on any other 500", async () => {
@@ -235,7 +251,8 @@ describe("retry policy (pure)", () => {
     ["DELETE", { kind: "response", status: 504 }, true],
     ["GET", { kind: "response", status: 500 }, false],
     ["GET", { kind: "response", status: 500, code: "InternalServerError" }, false],
-    ["POST", { kind: "response", status: 500, code: "TooManyActiveRestoreSessions" }, true],
+    ["POST", { kind: "response", status: 500, code: "TooManyActiveRestoreSessions" }, false],
+    ["POST", { kind: "response", status: 500, code: "PolicySaveFailed" }, true],
     ["DELETE", { kind: "response", status: 500, code: "IncompleteArtifactDeletion" }, true],
     ["GET", { kind: "response", status: 400 }, false],
     ["GET", { kind: "response", status: 401 }, false],

@@ -1,4 +1,9 @@
-import { propertyPath, UNKNOWN, validateInputs } from "../../provider/schemas/inputs";
+/** check's input validation of SharePoint restore sessions (restore-point entries). Per workload: inputs-workloads.test.ts. */
+import { propertyPath, UNKNOWN } from "../../provider/schemas/inputs/common";
+import { restoreSessionInputRules } from "../../provider/schemas/inputs/restore-session";
+import { SHAREPOINT } from "../../provider/workloads";
+
+const validateInputs = (news: Record<string, unknown>) => restoreSessionInputRules(SHAREPOINT).validate(news);
 
 const rp = (id: string) => ({ restorePointId: id });
 
@@ -11,8 +16,8 @@ describe("validateInputs", () => {
   });
 
   it.each([
-    [{}, "siteRestoreArtifacts", /at least one site|array/],
-    [{ siteRestoreArtifacts: [] }, "siteRestoreArtifacts", /at least one site/],
+    [{}, "siteRestoreArtifacts", /^must list at least one site to restore, e\.g\. \[\{ siteId: "\.\.\." \}\] \(or use bulkRestore\)$/],
+    [{ siteRestoreArtifacts: [] }, "siteRestoreArtifacts", /^must list at least one site to restore$/],
     [{ siteRestoreArtifacts: "x" }, "siteRestoreArtifacts", /must be an array/],
     [
       { siteRestoreArtifacts: [rp("a"), rp("b"), { restorePointId: 3 }] },
@@ -32,26 +37,33 @@ describe("validateInputs", () => {
     [
       { siteRestoreArtifacts: [rp("a")], colour: "blue" },
       "colour",
-      /unknown property; allowed here: siteRestoreArtifacts, destinationType, activate/,
+      /^unknown property; allowed here: siteRestoreArtifacts, bulkRestore, destinationType, activate, allowInPlaceRestore, waitForCompletion, failOn, drillId$/,
     ],
     [
       { siteRestoreArtifacts: [rp("a")], status: "active" },
       "status",
       /^status is set by the service; set activate: true to start the restore$/,
     ],
-    [{ siteRestoreArtifacts: [rp("a")], id: "x" }, "id", /SharePointRestoreSession.get/],
+    [
+      { siteRestoreArtifacts: [rp("a")], id: "x" },
+      "id",
+      /^id is assigned by the service; to manage an existing session use SharePointRestoreSession\.get\(name, id\)$/,
+    ],
     [{ siteRestoreArtifacts: [rp("a")], createdBy: {} }, "createdBy", /set by the service/],
   ])("rejects %j at %s", (news, property, reason) => {
     const { failures } = validateInputs(news as Record<string, unknown>);
     expect(failures).toHaveLength(1);
-    expect(failures[0].property).toBe(property);
-    expect(failures[0].reason).toMatch(reason);
+    expect(failures[0]!.property).toBe(property);
+    expect(failures[0]!.reason).toMatch(reason);
   });
 
   it("rejects more than 1,000 sites, naming the limit", () => {
     const many = Array.from({ length: 1001 }, (_, i) => rp(`rp-${i}`));
     expect(validateInputs({ siteRestoreArtifacts: many }).failures).toEqual([
-      { property: "siteRestoreArtifacts", reason: "a session holds at most 1000 sites; split the sites over several sessions" },
+      {
+        property: "siteRestoreArtifacts",
+        reason: "a session holds at most 1000 sites; split them over several sessions, or use bulkRestore",
+      },
     ]);
   });
 
