@@ -4,6 +4,7 @@
  * serves every write that is not safe to repeat (creates, delta PATCHes, activations, bulk requests).
  */
 import type { GraphArtifact, GraphSession } from "../schemas/wire";
+import { isDeltaItemsFailedError } from "./delta-items-failed-error";
 import { GraphRequestError, isGraphRequestError } from "./graph-request-error";
 
 /** How far Graph's clock may be from ours when matching `createdDateTime` to an attempt. */
@@ -24,7 +25,8 @@ export const REFUSED_500_CODES: readonly string[] = ["TooManyActiveRestoreSessio
  * code, or it answered 2xx with a body we could not read.
  */
 export function mayHaveActed(error: unknown): boolean {
-  if (!isGraphRequestError(error)) return false;
+  // A 200 with per-item failures is Graph's answer, item by item: nothing is ambiguous.
+  if (!isGraphRequestError(error) || isDeltaItemsFailedError(error)) return false;
   if (error.status === 0) return error.code !== "ECONNREFUSED";
   if (error.status >= 200 && error.status < 300) return true;
   if (error.status === 500) return error.code === undefined || !REFUSED_500_CODES.includes(error.code);
@@ -77,7 +79,7 @@ export async function writeOnce<T>(write: OnceWrite<T>, log: (line: string) => v
       }
       if (settlement.kind === "unknown") throw failure.withNote(settlement.note);
       if (round >= MAX_WRITE_ROUNDS || Date.now() - started >= budgetMs) {
-        throw failure.withNote(`it did not take effect; gave up after ${round} attempts`);
+        throw failure.withNote(`it did not take effect; gave up after ${round} attempt${round === 1 ? "" : "s"}`);
       }
       log(`${write.what} failed (${describeFailure(failure)}) and did not take effect; sending it again`);
     }

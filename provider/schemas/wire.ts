@@ -171,7 +171,8 @@ export const deltaResultSchema = z.object({
   id: optionalString,
   status: optionalString,
   "@contentId": optionalString,
-  restorePoint: lenient(z.object({ id: optionalString })),
+  // The documented echo names the restore point by `@odata.id`; others by `id`.
+  restorePoint: lenient(z.object({ id: optionalString, "@odata.id": optionalString }).transform((r) => ({ id: r.id ?? r["@odata.id"] }))),
   siteId: optionalString,
   directoryObjectId: optionalString,
   "@Core.DataModificationException": lenient(

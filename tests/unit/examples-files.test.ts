@@ -7,7 +7,31 @@ import * as path from "path";
 import { parse } from "yaml";
 
 const EXAMPLES = path.resolve(__dirname, "../../examples");
-const NAMES = ["basic", "dr-drill", "gitops"];
+const NAMES = ["basic", "dr-drill", "gitops", "m365-drill"];
+/** How each example finds what it restores: restore points looked up, or names the service resolves in bulk. */
+const FINDS: Record<string, RegExp> = {
+  basic: /az rest --method post|m365-backup restore-points|getRestorePoints/,
+  "dr-drill": /az rest --method post|m365-backup restore-points|getRestorePoints/,
+  gitops: /\*\*bulk addition request\*\*/,
+  "m365-drill": /\*\*bulk request\*\*/,
+};
+/** The Graph permissions each README must name. */
+const PERMISSIONS: Record<string, string[]> = {
+  basic: [
+    "BackupRestore-Restore.ReadWrite.All",
+    "BackupRestore-Restore.Read.All",
+    "BackupRestore-Search.Read.All",
+    "BackupRestore-Configuration.Read.All",
+  ],
+  "dr-drill": [
+    "BackupRestore-Restore.ReadWrite.All",
+    "BackupRestore-Restore.Read.All",
+    "BackupRestore-Search.Read.All",
+    "BackupRestore-Configuration.Read.All",
+  ],
+  gitops: ["BackupRestore-Restore.ReadWrite.All", "BackupRestore-Restore.Read.All"],
+  "m365-drill": ["BackupRestore-Restore.ReadWrite.All"],
+};
 
 function read(...parts: string[]): string {
   return fs.readFileSync(path.join(EXAMPLES, ...parts), "utf8");
@@ -36,18 +60,10 @@ describe.each(NAMES)("examples/%s", (example) => {
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@types/node", "typescript"]);
   });
 
-  it("documents the Graph permissions, the restore point search and how to run it", () => {
+  it("documents the Graph permissions, how it finds what to restore and how to run it", () => {
     const readme = read(example, "README.md");
-    for (const permission of [
-      "BackupRestore-Restore.ReadWrite.All",
-      "BackupRestore-Restore.Read.All",
-      "BackupRestore-Search.Read.All",
-      "BackupRestore-Configuration.Read.All",
-    ]) {
-      expect(readme).toContain(permission);
-    }
-    expect(readme).toContain("az rest --method post");
-    expect(readme).toContain("https://graph.microsoft.com/v1.0/solutions/backupRestore/restorePoints/search");
+    for (const permission of PERMISSIONS[example]!) expect(readme).toContain(permission);
+    expect(readme).toMatch(FINDS[example]!);
     for (const command of ["npm install", "pulumi stack init", "pulumi config set"]) expect(readme).toContain(command);
   });
 

@@ -201,7 +201,7 @@ describe("update", () => {
       { restorePointId: "a", id: "art-a", status: "added" },
       { restorePointId: "c", id: "art-c", status: "added" },
     ]);
-    expect(lines).toEqual(["restore session s-1: 1 sites added, 1 removed"]);
+    expect(lines).toEqual(["restore session s-1: 1 site added, 1 removed"]);
   });
 
   it("activates without a PATCH when only activate changed", async () => {

@@ -77,7 +77,8 @@ describe("check", () => {
       {
         property: "activate",
         reason:
-          "the session was already activated and Graph cannot deactivate it; keep activate: true, or replace the resource to start a new draft",
+          "the session was already activated and Graph cannot deactivate it; keep activate: true, or replace the resource to start a new draft " +
+          "(if its activation failed, run `pulumi refresh` first)",
       },
     ]);
   });
@@ -98,7 +99,8 @@ describe("check", () => {
         {
           property: "activate",
           reason:
-            "the session was already activated and Graph cannot deactivate it; keep activate: true, or replace the resource to start a new draft",
+            "the session was already activated and Graph cannot deactivate it; keep activate: true, or replace the resource to start a new draft " +
+            "(if its activation failed, run `pulumi refresh` first)",
         },
       ],
     });

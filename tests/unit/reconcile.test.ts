@@ -92,7 +92,7 @@ describe("writeOnce", () => {
   it("gives up when the time budget is spent, whatever the rounds left", async () => {
     const s = scripted([badGateway(), "never"], [{ kind: "notApplied" }]);
     await expect(writeOnce(s.write, s.log, 0)).rejects.toMatchObject({
-      message: "POST /v1.0/x -> 502 (request-id r-502); it did not take effect; gave up after 1 attempts",
+      message: "POST /v1.0/x -> 502 (request-id r-502); it did not take effect; gave up after 1 attempt",
       status: 502,
     });
     expect(s.sent).toEqual([1]);

@@ -47,8 +47,14 @@ export async function resolveGranular(
       unitId = matchUnit(workload, catalog, entry).id;
       window = searchRequest(entry, now().toISOString(), [unitId]);
     }
-    const response = await graph.searchRestorePoints({ ...window, protectionUnitIds: [unitId], artifactQuery: artifactQuery(entry.query, apiVersion) });
-    const point = response.searchResults.find((r) => r.restorePoint.protectionUnit?.id?.toLowerCase() === unitId.toLowerCase())?.restorePoint;
+    const response = await graph.searchRestorePoints({
+      ...window,
+      protectionUnitIds: [unitId],
+      artifactQuery: artifactQuery(entry.query, apiVersion),
+    });
+    const point = response.searchResults.find(
+      (r) => r.restorePoint.protectionUnit?.id?.toLowerCase() === unitId.toLowerCase(),
+    )?.restorePoint;
     if (point === undefined || response.searchResponseId === undefined) {
       throw new UnitResolutionError(label, "has no restore point with items matching the query in the requested window");
     }
@@ -79,8 +85,12 @@ export function artifactQuery(query: MailboxQuery, apiVersion: "v1.0" | "beta"):
 
 /** Builds the v1.0 `queryExpression` from a query, in the syntax Microsoft's docs show. */
 export function queryExpression(query: MailboxQuery): string {
-  const anyOf = (field: string, op: string, values: readonly string[] | undefined) =>
-    values === undefined ? [] : [`(${values.map((v) => `(${field} ${op} ${quote(v)})`).join(" -or ")})`];
+  // One condition is `(field op 'v')`; alternatives are grouped: `((field op 'a') -or (field op 'b'))`.
+  const anyOf = (field: string, op: string, values: readonly string[] | undefined): string[] => {
+    if (values === undefined) return [];
+    const conditions = values.map((v) => `(${field} ${op} ${quote(v)})`);
+    return [conditions.length === 1 ? conditions[0]! : `(${conditions.join(" -or ")})`];
+  };
   const clauses = [
     ...anyOf("subject", "-contains", query.subjects),
     ...anyOf("sender", "-eq", query.senders),

@@ -79,11 +79,19 @@ export async function create(context: SessionContext, inputs: RestoreSessionInpu
     const { requests, units } = await resolveGranular(graph, workload, inputs.granularArtifacts, context.apiVersion ?? "v1.0", now);
     assertDistinct(workload, requests);
     if (inputs.drillId !== undefined) await warnAboutMonthlyTestRestores(graph, workload, units, now(), context.log);
-    const run = new RestoreRun(context, inputs, [], requests.map(({ searchResponseId: _search, ...request }) => request));
+    const run = new RestoreRun(
+      context,
+      inputs,
+      [],
+      requests.map(({ searchResponseId: _search, ...request }) => request),
+    );
     run.session = await graph.createSession(workload, {
       granularArtifacts: requests.map((r) => ({ ...spec(r.restorePointId, inputs.destinationType), searchResponseId: r.searchResponseId })),
     });
-    run.markHeld(run.granular.map((a) => a.restorePointId), "granular");
+    run.markHeld(
+      run.granular.map((a) => a.restorePointId),
+      "granular",
+    );
     if (inputs.activate) await run.activateAndWait(run.session.id);
     return { id: run.session.id, outs: run.outputs(run.session.id) };
   }
@@ -96,10 +104,23 @@ export async function create(context: SessionContext, inputs: RestoreSessionInpu
   const first = specs.slice(0, LIMITS.artifactsPerRequest);
   run.session = await graph.createSession(workload, { artifacts: first });
   const id = run.session.id;
-  run.markHeld(first.map((s) => s.restorePointId), "standard");
+  run.markHeld(
+    first.map((s) => s.restorePointId),
+    "standard",
+  );
   await run.step(id, "adding artifacts", async () => {
     for (const chunk of chunks(specs.slice(LIMITS.artifactsPerRequest), LIMITS.artifactsPerRequest)) {
-      run.learn(await graph.patchArtifacts(workload, id, chunk.map((add) => ({ add }))));
+      run.learn(
+        await graph.patchArtifacts(
+          workload,
+          id,
+          chunk.map((add) => ({ add })),
+        ),
+      );
+      run.markHeld(
+        chunk.map((add) => add.restorePointId),
+        "standard",
+      );
     }
   });
   if (inputs.activate) await run.activateAndWait(id);
@@ -116,7 +137,7 @@ export async function read(context: SessionContext, id: string, props: Record<st
   const session = await graph.getSession(id);
   if (!session) {
     if (isDraft(previous)) return {};
-    const missingSince = previous.missingSince ?? new Date().toISOString();
+    const missingSince = previous.missingSince ?? new Date((context.clock ?? realClock).now()).toISOString();
     log(
       `warning: restore session ${id} (last status ${previous.status}) no longer exists in Microsoft Graph; ` +
         "the service purges sessions a year after they end. It stays in the stack state and will not be re-created; " +
@@ -128,11 +149,15 @@ export async function read(context: SessionContext, id: string, props: Record<st
   const state: SessionState = {
     ...previous,
     ...sessionFields(session),
-    activate: previous.activate || !isDraft(session),
+    // What Graph holds: a draft was not activated, whatever was asked (a failed activation, say).
+    activate: !isDraft(session),
     missingSince: undefined,
   };
   if (previous.granularArtifacts.length > 0) {
-    state.granularArtifacts = artifactsInInputOrder(previous.granularArtifacts.map(requestOf), await graph.listArtifacts(workload, id, { granular: true }));
+    state.granularArtifacts = artifactsInInputOrder(
+      previous.granularArtifacts.map(requestOf),
+      await graph.listArtifacts(workload, id, { granular: true }),
+    );
   } else if (previous.bulkRestore !== undefined) {
     const [listed, requests] = await Promise.all([graph.listArtifacts(workload, id), graph.listBulkRequests(workload, id)]);
     // The service adds a bulk restore's artifacts itself: none of them is "out of band".
@@ -149,7 +174,12 @@ export async function read(context: SessionContext, id: string, props: Record<st
  * of 50, or the bulk request that is still missing), then activates if asked. An activated session
  * takes no Graph write: its update only stores new settings and, when asked, waits for the end.
  */
-export async function update(context: SessionContext, id: string, olds: Record<string, unknown>, inputs: RestoreSessionInputs): Promise<dynamic.UpdateResult> {
+export async function update(
+  context: SessionContext,
+  id: string,
+  olds: Record<string, unknown>,
+  inputs: RestoreSessionInputs,
+): Promise<dynamic.UpdateResult> {
   const { graph, workload, log } = context;
   const clock = context.clock ?? realClock;
   const previous = readState(workload, olds);
@@ -192,8 +222,18 @@ export async function update(context: SessionContext, id: string, olds: Record<s
     previous,
   );
   await run.step(id, "updating artifacts", async () => {
-    for (const chunk of chunks(delta, LIMITS.artifactsPerRequest)) run.learn(await graph.patchArtifacts(workload, id, chunk));
-    if (delta.length > 0) log(`restore session ${id}: ${countOf(delta, "add")} ${workload.noun.many} added, ${countOf(delta, "remove")} removed`);
+    for (const chunk of chunks(delta, LIMITS.artifactsPerRequest)) {
+      run.learn(await graph.patchArtifacts(workload, id, chunk));
+      // A 200 without per-item failures added every artifact it carried, echoed or not.
+      run.markHeld(
+        chunk.flatMap((item) => ("add" in item ? [item.add.restorePointId] : [])),
+        "standard",
+      );
+    }
+    if (delta.length > 0)
+      log(
+        `restore session ${id}: ${counted(countOf(delta, "add"), workload)} added, ${countOf(delta, "remove")} removed`,
+      );
     if (!inputs.activate) run.session = await graph.getSession(id);
   });
   if (inputs.activate) await run.activateAndWait(id);
@@ -298,7 +338,9 @@ class RestoreRun {
   /** Activates (waiting out TooManyActiveRestoreSessions), then waits for the end if asked. */
   async activateAndWait(id: string): Promise<void> {
     const plan = planWait(this.inputs.waitForCompletion, this.clock);
-    this.session = await this.step(id, "activation", () => activateWithinBudget(this.context.graph, id, plan, this.clock, this.context.log));
+    this.session = await this.step(id, "activation", () =>
+      activateWithinBudget(this.context.graph, id, plan, this.clock, this.context.log),
+    );
     // Graph keeps no activation time; the activate answer's lastModifiedDateTime is the service's
     // own clock at activation, comparable with completedDateTime (the local clock may differ).
     this.activatedDateTime = this.session.lastModifiedDateTime ?? new Date(this.clock.now()).toISOString();
@@ -317,7 +359,8 @@ class RestoreRun {
       throw new PartialFailureError(id, this.outputs(id), `restore session ${id}`, "waiting for completion", cause, WAIT_ADVICE);
     }
     const failure = outcomeFailure(workload, this.state(), this.inputs.failOn);
-    if (failure) throw new PartialFailureError(id, this.outputs(id), `restore session ${id}`, "the drill", new Error(failure), OUTCOME_ADVICE);
+    if (failure)
+      throw new PartialFailureError(id, this.outputs(id), `restore session ${id}`, "the drill", new Error(failure), OUTCOME_ADVICE);
   }
 
   /** Lists what the finished session restored (and, for a bulk restore, how its request ended). */
@@ -330,7 +373,10 @@ class RestoreRun {
       this.artifacts = listed.map((a) => artifactState(a, { restorePointId: restorePointIdOf(a) }));
       if (requests[0] !== undefined) this.bulkRequest = bulkRequestState(requests[0]);
     } else {
-      this.artifacts = artifactsInInputOrder(this.artifacts.filter((a) => a.outOfBand !== true).map(requestOf), await graph.listArtifacts(workload, id));
+      this.artifacts = artifactsInInputOrder(
+        this.artifacts.filter((a) => a.outOfBand !== true).map(requestOf),
+        await graph.listArtifacts(workload, id),
+      );
     }
   }
 }
@@ -419,6 +465,11 @@ function inputsOf(workload: Workload, state: SessionState): Record<string, unkno
 
 function spec(restorePointId: string, destinationType: string): ArtifactSpec {
   return { restorePointId, destinationType: destinationType as ArtifactSpec["destinationType"] };
+}
+
+/** `1 site`, `3 sites`. */
+function counted(n: number, workload: Workload): string {
+  return `${n} ${n === 1 ? workload.noun.one : workload.noun.many}`;
 }
 
 function countOf(delta: ArtifactDelta[], kind: "add" | "remove"): number {

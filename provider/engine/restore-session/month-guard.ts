@@ -40,7 +40,9 @@ export async function warnAboutMonthlyTestRestores(
     counts = await restoresThisMonth(graph, workload, new Set(units.map((u) => u.protectionUnitId.toLowerCase())), now);
   } catch (error) {
     // A guardrail that cannot look must not stop the drill; say so instead.
-    log(`warning: could not count this month's restores per ${workload.noun.one} (${error instanceof Error ? error.message : String(error)})`);
+    log(
+      `warning: could not count this month's restores per ${workload.noun.one} (${error instanceof Error ? error.message : String(error)})`,
+    );
     return;
   }
   for (const unit of units) {
@@ -75,9 +77,15 @@ async function restoresThisMonth(graph: GraphClient, workload: Workload, wanted:
     (s) => sameWorkload(s, workload) && s.status !== "draft" && startedSince(s, monthStart),
   );
   const pointsBySession = new Map<string, string[]>();
+  let withoutPoint = 0;
   for (const session of sessions) {
     const artifacts = await graph.listArtifacts(workload, session.id);
-    pointsBySession.set(session.id, artifacts.flatMap((a) => (a.restorePoint?.id ? [a.restorePoint.id] : [])));
+    // An artifact listed without its restore point cannot be attributed: it is counted as such.
+    withoutPoint += artifacts.filter((a) => !a.restorePoint?.id).length;
+    pointsBySession.set(
+      session.id,
+      artifacts.flatMap((a) => (a.restorePoint?.id ? [a.restorePoint.id] : [])),
+    );
   }
   const unknown = [...new Set([...pointsBySession.values()].flat())].filter((id) => !attributed.has(id));
   const overLimit = unknown.length > MAX_LOOKUPS;
@@ -91,7 +99,7 @@ async function restoresThisMonth(graph: GraphClient, workload: Workload, wanted:
     ),
   );
   const perUnit = new Map<string, number>();
-  let unattributed = 0;
+  let unattributed = withoutPoint;
   for (const points of pointsBySession.values()) {
     const unitsOfSession = new Set<string>();
     for (const point of points) {

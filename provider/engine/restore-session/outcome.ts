@@ -23,7 +23,10 @@ export function outcomeFailure(workload: Workload, state: SessionState, failOn: 
   const items = [...state.artifacts, ...state.granularArtifacts]
     .filter((a) => a.status === "failed" || a.error !== undefined)
     .map((a) => `${labelOf(workload, a)}: ${a.error?.code ?? a.status}: ${a.error?.message ?? "no reason given"}`);
-  if (unresolved !== undefined) items.unshift(`bulk request ${state.bulkRequest?.id}: ${unresolved.code ?? "error"}: ${unresolved.message ?? "some names were not resolved"}`);
+  if (unresolved !== undefined)
+    items.unshift(
+      `bulk request ${state.bulkRequest?.id}: ${unresolved.code ?? "error"}: ${unresolved.message ?? "some names were not resolved"}`,
+    );
   const session = state.error?.code !== undefined ? ` (session error ${state.error.code}: ${state.error.message ?? ""})` : "";
   return `the restore ended ${state.status}${session}${items.length > 0 ? `; ${items.join("; ")}` : ""}`;
 }

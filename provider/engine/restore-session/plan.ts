@@ -8,20 +8,38 @@
  * state. The same program after that update is a no-op.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { containsUnknown, DEFAULT_RESTORE_POINT_PREFERENCE, normalizeEmail, normalizeSiteUrl, type CheckFailure } from "../../schemas/inputs/common";
-import { restoreSessionInputRules, type ArtifactInput, type BulkRestoreInput, type GranularArtifactInput } from "../../schemas/inputs/restore-session";
+import {
+  containsUnknown,
+  DEFAULT_RESTORE_POINT_PREFERENCE,
+  normalizeEmail,
+  normalizeSiteUrl,
+  type CheckFailure,
+} from "../../schemas/inputs/common";
+import {
+  restoreSessionInputRules,
+  type ArtifactInput,
+  type BulkRestoreInput,
+  type GranularArtifactInput,
+} from "../../schemas/inputs/restore-session";
 import type { Workload } from "../../workloads";
 import { bulkRestoreState, isDraft, isHeld, readState, type ArtifactRequest, type ArtifactState, type SessionState } from "./state";
 import { isTerminal } from "./wait";
 
 /** Validates new inputs; refuses to "deactivate" a session that was already activated. */
-export function check(workload: Workload, olds: Record<string, unknown>, news: Record<string, unknown>, apiVersion: "v1.0" | "beta"): dynamic.CheckResult {
+export function check(
+  workload: Workload,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  apiVersion: "v1.0" | "beta",
+): dynamic.CheckResult {
   const { inputs, failures } = restoreSessionInputRules(workload).validate(news, apiVersion);
   const all: CheckFailure[] = [...failures];
   if (olds.activate === true && news.activate === false) {
     all.push({
       property: "activate",
-      reason: "the session was already activated and Graph cannot deactivate it; keep activate: true, or replace the resource to start a new draft",
+      reason:
+        "the session was already activated and Graph cannot deactivate it; keep activate: true, or replace the resource to start a new draft " +
+        "(if its activation failed, run `pulumi refresh` first)",
     });
   }
   return all.length > 0 ? { inputs: news, failures: all } : { inputs };
@@ -48,7 +66,10 @@ export function diff(workload: Workload, olds: Record<string, unknown>, news: Re
   if (kind !== storedContents(state)) {
     replacing.push(kind === "bulk" ? "bulkRestore" : kind === "granular" ? granularKey! : artifactsKey);
   } else if (kind === "bulk") {
-    if (containsUnknown(news.bulkRestore) || !sameValue(bulkRestoreState(workload, news.bulkRestore as BulkRestoreInput), state.bulkRestore)) {
+    if (
+      containsUnknown(news.bulkRestore) ||
+      !sameBulk(workload, bulkRestoreState(workload, news.bulkRestore as BulkRestoreInput), state.bulkRestore)
+    ) {
       replacing.push("bulkRestore");
     } else if (draft && state.bulkRequest === undefined) {
       // The session exists but its bulk request was never confirmed: the update posts (or finds) it.
@@ -79,6 +100,22 @@ export function diff(workload: Workload, olds: Record<string, unknown>, news: Re
   const replaces = [...new Set(replacing)];
   if (changed.length === 0 && replaces.length === 0) return { changes: false };
   return { changes: true, replaces, deleteBeforeReplace: false };
+}
+
+/** Bulk restores compare their names as a set, the way the service resolves them (URLs case-insensitively, emails too). */
+function sameBulk(workload: Workload, a: SessionState["bulkRestore"], b: SessionState["bulkRestore"]): boolean {
+  const normalize = (bulk: SessionState["bulkRestore"]) =>
+    bulk === undefined
+      ? undefined
+      : {
+          ...bulk,
+          names: [
+            ...new Set(
+              bulk.names.map((name) => (workload.restoreSession.bulkNameKind === "url" ? normalizeSiteUrl(name) : normalizeEmail(name))),
+            ),
+          ].sort(),
+        };
+  return sameValue(normalize(a), normalize(b));
 }
 
 type Contents = "standard" | "granular" | "bulk";

@@ -59,7 +59,11 @@ export async function resolveArtifacts(
   if (named.length > 0) {
     const catalog = await graph.listProtectionUnits(workload);
     const matched = named.map(({ entry, index }) => ({ entry, index, unit: matchUnit(workload, catalog, entry) }));
-    const points = await searchPoints(graph, matched.map(({ entry, unit }) => ({ choice: choiceOf(entry), unitId: unit.id, label: labelOf(workload, entry) })), now);
+    const points = await searchPoints(
+      graph,
+      matched.map(({ entry, unit }) => ({ choice: choiceOf(entry), unitId: unit.id, label: labelOf(workload, entry) })),
+      now,
+    );
     matched.forEach(({ entry, index, unit }, i) => {
       const point = points[i]!;
       resolved.set(index, { ...requestFields(entry), restorePointId: point.id, protectionDateTime: point.protectionDateTime });
@@ -88,7 +92,13 @@ export async function searchPoints(
   await Promise.all(
     batches.map((batch) =>
       limit(async () => {
-        const response = await graph.searchRestorePoints(searchRequest(batch[0]!.choice, searchedAt, batch.map((b) => b.unitId)));
+        const response = await graph.searchRestorePoints(
+          searchRequest(
+            batch[0]!.choice,
+            searchedAt,
+            batch.map((b) => b.unitId),
+          ),
+        );
         for (const { unitId, choice, label, index } of batch) {
           const point = pick(
             response.searchResults.map((r) => r.restorePoint).filter((p) => p.protectionUnit?.id?.toLowerCase() === unitId.toLowerCase()),
@@ -131,7 +141,11 @@ function choiceOf(entry: UnitArtifactInput): PointChoice {
 }
 
 /** Finds the protected unit an entry names, by the workload's key (site id, directory object id) or name (URL, email). */
-export function matchUnit(workload: Workload, units: readonly ProtectionUnit[], entry: Pick<UnitArtifactInput, "siteId" | "siteWebUrl" | "directoryObjectId" | "email">): ProtectionUnit {
+export function matchUnit(
+  workload: Workload,
+  units: readonly ProtectionUnit[],
+  entry: Pick<UnitArtifactInput, "siteId" | "siteWebUrl" | "directoryObjectId" | "email">,
+): ProtectionUnit {
   const { key, name, nameKind } = workload.protectionUnit;
   const label = labelOf(workload, entry);
   const byKey = entry[key];
@@ -154,7 +168,7 @@ export function matchUnit(workload: Workload, units: readonly ProtectionUnit[], 
     }
     throw new UnitResolutionError(
       label,
-      `is not protected: no ${unitWords(workload)} covers it; add it to a ${workload.title} protection policy first`,
+      `is not protected: no ${unitWords(workload)} covers it; add it to ${/^[AEIOU]/.test(workload.title) ? "an" : "a"} ${workload.title} protection policy first`,
     );
   }
   if (unit.status !== undefined && unit.status !== "protected") {
@@ -189,21 +203,29 @@ function groupBySearch<T extends { choice: PointChoice }>(items: readonly T[]): 
 export function searchRequest(choice: PointChoice, now: string, protectionUnitIds: string[]): RestorePointSearchRequest {
   const preference = (choice.restorePointPreference ?? DEFAULT_RESTORE_POINT_PREFERENCE) as "latest" | "oldest";
   const window =
-    preference === "latest" ? { end: choice.pointInTime ?? now } : choice.pointInTime !== undefined ? { start: choice.pointInTime, end: now } : { end: now };
+    preference === "latest"
+      ? { end: choice.pointInTime ?? now }
+      : choice.pointInTime !== undefined
+        ? { start: choice.pointInTime, end: now }
+        : { end: now };
   return { protectionUnitIds, ...window, preference, ...(choice.fastRestoreOnly ? { fastRestoreOnly: true } : {}) };
 }
 
 function windowText(choice: PointChoice): string {
   const preference = choice.restorePointPreference ?? DEFAULT_RESTORE_POINT_PREFERENCE;
   const tag = choice.fastRestoreOnly ? "fast-restore " : "";
-  if (choice.pointInTime === undefined) return preference === "latest" ? `(no ${tag}restore point before now)` : `(no ${tag}restore point at all)`;
+  if (choice.pointInTime === undefined)
+    return preference === "latest" ? `(no ${tag}restore point before now)` : `(no ${tag}restore point at all)`;
   return preference === "latest"
     ? `at or before ${choice.pointInTime}${tag ? " tagged fastRestore" : ""}`
     : `at or after ${choice.pointInTime}${tag ? " tagged fastRestore" : ""}`;
 }
 
 /** How an entry is named in messages: `site https://...`, `OneDrive adele@contoso.com`, `mailbox <id>`. */
-export function labelOf(workload: Workload, entry: Partial<Pick<ArtifactRequest, "siteId" | "siteWebUrl" | "directoryObjectId" | "email" | "restorePointId">>): string {
+export function labelOf(
+  workload: Workload,
+  entry: Partial<Pick<ArtifactRequest, "siteId" | "siteWebUrl" | "directoryObjectId" | "email" | "restorePointId">>,
+): string {
   const { key, name } = workload.protectionUnit;
   if (entry[name] !== undefined) return `${workload.noun.one} ${entry[name]}`;
   if (entry[key] !== undefined) return `${workload.noun.one} ${key} ${entry[key]}`;

@@ -11,7 +11,12 @@
  */
 import { z } from "zod";
 import type { Workload } from "../../workloads";
-import { mailboxQuerySchema, waitForCompletionSchema, type BulkRestoreInput, type SessionSettings } from "../../schemas/inputs/restore-session";
+import {
+  mailboxQuerySchema,
+  waitForCompletionSchema,
+  type BulkRestoreInput,
+  type SessionSettings,
+} from "../../schemas/inputs/restore-session";
 import { restorePointIdOf } from "../../graph/reconcile";
 import {
   artifactResultSchema,
@@ -69,7 +74,13 @@ const bulkRestoreStateSchema = z.object({
 });
 
 /** The session's bulk addition request as Graph reports it. */
-const bulkRequestStateSchema = bulkRequestSchema.pick({ id: true, status: true, error: true, createdDateTime: true, lastModifiedDateTime: true });
+const bulkRequestStateSchema = bulkRequestSchema.pick({
+  id: true,
+  status: true,
+  error: true,
+  createdDateTime: true,
+  lastModifiedDateTime: true,
+});
 
 /** The Graph session's own fields, as the wire gives them (without its id, which is the resource id). */
 const sessionFieldsSchema = restoreSessionSchema.omit({ id: true }).extend({ status: z.string().default("draft") });
@@ -116,7 +127,8 @@ function migrate(workload: Workload, props: Record<string, unknown>): Record<str
   if (granularArtifacts !== undefined) migrated.granularArtifacts = rest[granularArtifacts];
   // Before version 2, create did not record which artifacts Graph accepted and held them all
   // accepted; keep reading them so, or every old draft would turn into an update after upgrading.
-  const oldDraft = (typeof rest.stateVersion !== "number" || rest.stateVersion < 2) && (rest.status === undefined || rest.status === "draft");
+  const oldDraft =
+    (typeof rest.stateVersion !== "number" || rest.stateVersion < 2) && (rest.status === undefined || rest.status === "draft");
   if (oldDraft) {
     if (Array.isArray(migrated.artifacts)) {
       migrated.artifacts = (migrated.artifacts as Record<string, unknown>[]).map((a) =>

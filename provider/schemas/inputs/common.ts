@@ -39,7 +39,9 @@ export function failuresFromZod(
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({
         property: propertyPath([...path, key]),
-        reason: (path.length === 0 && Object.hasOwn(hints, key) ? hints[key] : undefined) ?? `unknown property; allowed here: ${allowedKeys.join(", ")}`,
+        reason:
+          (path.length === 0 && Object.hasOwn(hints, key) ? hints[key] : undefined) ??
+          `unknown property; allowed here: ${allowedKeys.join(", ")}`,
       }));
     }
     return [{ property: propertyPath(path) || "(inputs)", reason: issue.message }];

@@ -75,11 +75,17 @@ export const mailboxQuerySchema = z
     recipients: z.array(email, { error: "must be a list of email addresses" }).min(1).max(20).optional(),
     hasAttachment: z.boolean({ error: "must be true or false" }).optional(),
     itemKinds: z
-      .array(z.enum(["email", "calendar", "contact", "task", "note"], { error: 'each must be "email", "calendar", "contact", "task" or "note"' }))
+      .array(
+        z.enum(["email", "calendar", "contact", "task", "note"], {
+          error: 'each must be "email", "calendar", "contact", "task" or "note"',
+        }),
+      )
       .min(1)
       .optional(),
   })
-  .refine((q) => Object.values(q).some((v) => v !== undefined), { error: "give at least one of subjects, senders, recipients, hasAttachment, itemKinds" });
+  .refine((q) => Object.values(q).some((v) => v !== undefined), {
+    error: "give at least one of subjects, senders, recipients, hasAttachment, itemKinds",
+  });
 export type MailboxQuery = z.infer<typeof mailboxQuerySchema>;
 
 /** One item-level mailbox restore: the mailbox (or a restore point of it), how to pick the point, and which items. */
@@ -99,9 +105,12 @@ const bulkRestoreSchema = z.strictObject({
   mailboxes: z.array(email).optional(),
   protectionTimePeriod: z
     .strictObject({ startDateTime: pastInstant.optional(), endDateTime: pastInstant.optional() })
-    .refine((p) => p.startDateTime === undefined || p.endDateTime === undefined || Date.parse(p.startDateTime) < Date.parse(p.endDateTime), {
-      error: "startDateTime must be before endDateTime",
-    })
+    .refine(
+      (p) => p.startDateTime === undefined || p.endDateTime === undefined || Date.parse(p.startDateTime) < Date.parse(p.endDateTime),
+      {
+        error: "startDateTime must be before endDateTime",
+      },
+    )
     .optional(),
   restorePointPreference: restorePointPreference.optional(),
   fastRestoreOnly: z.boolean({ error: "must be true or false" }).optional(),
@@ -114,8 +123,14 @@ export const waitForCompletionSchema = z.union(
   [
     z.boolean(),
     z.strictObject({
-      timeoutMinutes: z.number({ error: "must be a number of minutes (fractions allowed)" }).positive({ error: "must be more than 0" }).optional(),
-      pollIntervalSeconds: z.number({ error: "must be a number of seconds (fractions allowed)" }).positive({ error: "must be more than 0" }).optional(),
+      timeoutMinutes: z
+        .number({ error: "must be a number of minutes (fractions allowed)" })
+        .positive({ error: "must be more than 0" })
+        .optional(),
+      pollIntervalSeconds: z
+        .number({ error: "must be a number of seconds (fractions allowed)" })
+        .positive({ error: "must be more than 0" })
+        .optional(),
     }),
   ],
   { error: "must be true, false, or { timeoutMinutes?, pollIntervalSeconds? }" },
@@ -127,7 +142,9 @@ export const FAIL_ON = ["failed", "completedWithError", "never"] as const;
 
 /** The settings every restore session takes besides what it restores. */
 const settingsShape = {
-  destinationType: z.enum(DESTINATION_TYPES, { error: 'must be "new" (restore to a new location) or "inPlace" (roll back in place)' }).default("new"),
+  destinationType: z
+    .enum(DESTINATION_TYPES, { error: 'must be "new" (restore to a new location) or "inPlace" (roll back in place)' })
+    .default("new"),
   activate: z.boolean({ error: "must be true or false" }).default(false),
   allowInPlaceRestore: z.boolean({ error: "must be true or false" }).optional(),
   waitForCompletion: waitForCompletionSchema.optional(),
@@ -205,7 +222,13 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
   const { key: unitKey, name: unitName } = workload.protectionUnit;
   const unitKeys = [unitKey, unitName, "pointInTime", "restorePointPreference", "fastRestoreOnly"];
   const unitSchema = unitArtifactSchema
-    .pick({ [unitKey]: true, [unitName]: true, pointInTime: true, restorePointPreference: true, fastRestoreOnly: true } as unknown as Record<UnitKey, true>)
+    .pick({
+      [unitKey]: true,
+      [unitName]: true,
+      pointInTime: true,
+      restorePointPreference: true,
+      fastRestoreOnly: true,
+    } as unknown as Record<UnitKey, true>)
     .refine((a: Record<string, unknown>) => (a[unitKey] === undefined) !== (a[unitName] === undefined), {
       error: `give exactly one of ${unitName} or ${unitKey} (or a restorePointId instead)`,
     });
@@ -220,7 +243,9 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
       });
   const topShape: Record<string, z.ZodTypeAny> = {
     [artifactsKey]: listOf(`{ restorePointId } or { ${unitName} | ${unitKey}, pointInTime? } objects`).optional(),
-    ...(granularKey !== undefined ? { [granularKey]: listOf(`{ ${unitName} | ${unitKey} | restorePointId, query } objects`).optional() } : {}),
+    ...(granularKey !== undefined
+      ? { [granularKey]: listOf(`{ ${unitName} | ${unitKey} | restorePointId, query } objects`).optional() }
+      : {}),
     bulkRestore: z.unknown().optional(),
     ...settingsShape,
   };
@@ -241,16 +266,19 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
 
   function granularFailures(artifact: unknown, index: number, apiVersion: "v1.0" | "beta"): CheckFailure[] {
     const prefix = [granularKey!, index];
-    if (!isObject(artifact)) return [{ property: propertyPath(prefix), reason: "must be an object like { email: \"...\", query: { subjects: [\"...\"] } }" }];
+    if (!isObject(artifact))
+      return [{ property: propertyPath(prefix), reason: 'must be an object like { email: "...", query: { subjects: ["..."] } }' }];
     const parsed = granularArtifactSchema.safeParse(artifact);
     if (!parsed.success) return failuresFromZod(parsed.error, prefix, Object.keys(granularArtifactSchema.shape));
     const given = ["restorePointId", unitKey, unitName].filter((k) => (artifact as Record<string, unknown>)[k] !== undefined);
-    if (given.length !== 1) return [{ property: propertyPath(prefix), reason: `give exactly one of ${unitName}, ${unitKey} or restorePointId` }];
+    if (given.length !== 1)
+      return [{ property: propertyPath(prefix), reason: `give exactly one of ${unitName}, ${unitKey} or restorePointId` }];
     if (parsed.data.query.itemKinds !== undefined && apiVersion !== "beta") {
       return [
         {
           property: propertyPath([...prefix, "query", "itemKinds"]),
-          reason: "item kinds exist only in Graph beta's structured query; set `pulumi config set m365-backup:apiVersion beta`, or leave itemKinds out",
+          reason:
+            "item kinds exist only in Graph beta's structured query; set `pulumi config set m365-backup:apiVersion beta`, or leave itemKinds out",
         },
       ];
     }
@@ -262,13 +290,22 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
     const parsed = bulkSchema.safeParse(value);
     const failures = parsed.success ? [] : failuresFromZod(parsed.error, ["bulkRestore"], bulkKeys);
     const names = (value as Record<string, unknown>)[bulkNames];
-    if (names === undefined) failures.push({ property: `bulkRestore.${bulkNames}`, reason: `must list the ${workload.noun.many} to restore by ${workload.restoreSession.bulkNameKind}` });
+    if (names === undefined)
+      failures.push({
+        property: `bulkRestore.${bulkNames}`,
+        reason: `must list the ${workload.noun.many} to restore by ${workload.restoreSession.bulkNameKind}`,
+      });
     else if (Array.isArray(names)) {
-      if (names.length === 0) failures.push({ property: `bulkRestore.${bulkNames}`, reason: `must list at least one ${workload.restoreSession.bulkNameKind}` });
+      if (names.length === 0)
+        failures.push({ property: `bulkRestore.${bulkNames}`, reason: `must list at least one ${workload.restoreSession.bulkNameKind}` });
       if (names.length > LIMITS.namesPerBulkRequest) {
-        failures.push({ property: `bulkRestore.${bulkNames}`, reason: `a bulk restore names at most ${LIMITS.namesPerBulkRequest.toLocaleString("en-US")} ${workload.noun.many}; split them over several sessions` });
+        failures.push({
+          property: `bulkRestore.${bulkNames}`,
+          reason: `a bulk restore names at most ${LIMITS.namesPerBulkRequest.toLocaleString("en-US")} ${workload.noun.many}; split them over several sessions`,
+        });
       }
-      if (failures.length === 0) failures.push(...duplicateNames(names as string[], `bulkRestore.${bulkNames}`, workload.restoreSession.bulkNameKind));
+      if (failures.length === 0)
+        failures.push(...duplicateNames(names as string[], `bulkRestore.${bulkNames}`, workload.restoreSession.bulkNameKind));
     }
     return failures;
   }
@@ -283,9 +320,14 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
       setOwn(toValidate, key, value === UNKNOWN && Object.hasOwn(PREVIEW_PLACEHOLDERS, key) ? PREVIEW_PLACEHOLDERS[key] : value);
     }
     const failures: CheckFailure[] = [];
-    const contents = contentKeys.filter((k) => given[k] !== undefined && given[k] !== null);
-    if (contents.length === 0) {
-      failures.push({ property: artifactsKey, reason: `must list at least one ${workload.noun.one} to restore, e.g. [{ ${unitKey}: "..." }] (or use bulkRestore)` });
+    const present = contentKeys.filter((k) => given[k] !== undefined && given[k] !== null);
+    // A list unknown at preview counts as given, but cannot be said to clash with another yet.
+    const contents = present.filter((k) => given[k] !== UNKNOWN);
+    if (present.length === 0) {
+      failures.push({
+        property: artifactsKey,
+        reason: `must list at least one ${workload.noun.one} to restore, e.g. [{ ${unitKey}: "..." }] (or use bulkRestore)`,
+      });
     } else if (contents.length > 1) {
       failures.push({
         property: contents[1]!,
@@ -296,7 +338,8 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
     failures.push(...listed.flatMap((a, i) => (containsUnknown(a) ? [] : artifactFailures(a, i))));
     const granular = granularKey !== undefined && Array.isArray(given[granularKey]) ? (given[granularKey] as unknown[]) : [];
     failures.push(...granular.flatMap((a, i) => (containsUnknown(a) ? [] : granularFailures(a, i, apiVersion))));
-    if (given.bulkRestore !== undefined && given.bulkRestore !== null && !containsUnknown(given.bulkRestore)) failures.push(...bulkFailures(given.bulkRestore));
+    if (given.bulkRestore !== undefined && given.bulkRestore !== null && !containsUnknown(given.bulkRestore))
+      failures.push(...bulkFailures(given.bulkRestore));
     const parsed = topSchema.safeParse(toValidate);
     if (!parsed.success) failures.push(...failuresFromZod(parsed.error, [], inputKeys, hints));
     failures.push(...inPlaceFailures(given));
@@ -316,7 +359,8 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
     const artifacts = ((rest[artifactsKey] as unknown[] | undefined) ?? []).map((a) =>
       isObject(a) && "restorePointId" in a ? restorePointArtifactSchema.parse(a) : (unitSchema.parse(a) as UnitArtifactInput),
     );
-    const granularArtifacts = granularKey === undefined ? [] : ((rest[granularKey] as unknown[] | undefined) ?? []).map((a) => granularArtifactSchema.parse(a));
+    const granularArtifacts =
+      granularKey === undefined ? [] : ((rest[granularKey] as unknown[] | undefined) ?? []).map((a) => granularArtifactSchema.parse(a));
     const bulkRestore = rest.bulkRestore === undefined ? undefined : (bulkSchema.parse(rest.bulkRestore) as BulkRestoreInput);
     return { ...settings, artifacts, granularArtifacts, ...(bulkRestore !== undefined ? { bulkRestore } : {}) };
   }
