@@ -72,7 +72,8 @@ test("a failed activation, then refresh, then up: the session is activated, and 
 
   await stack().refresh();
   expect(resource().initErrors).toBeUndefined();
-  expect(resource().outputs).toMatchObject({ status: "draft", activate: true });
+  // The state now says what Graph holds: a draft, not activated; the program still asks for activation.
+  expect(resource().outputs).toMatchObject({ status: "draft", activate: false });
 
   emulator.journal.clear();
   const up = await stack().up();

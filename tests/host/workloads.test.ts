@@ -203,7 +203,7 @@ describe("ExchangeRestoreSession item-level restores", () => {
       "POST /v1.0/solutions/backupRestore/exchangeRestoreSessions 201",
     ]);
     expect((journal[1]!.body as { artifactQuery: unknown }).artifactQuery).toEqual({
-      queryExpression: "((subject -contains 'Q3 ''board'' pack')) -and hasAttachment -eq true",
+      queryExpression: "(subject -contains 'Q3 ''board'' pack') -and hasAttachment -eq true",
       artifactType: "message",
     });
     const post = journal[2]!.body as { granularMailboxRestoreArtifacts: { searchResponseId: string; restorePoint: { id: string } }[] };

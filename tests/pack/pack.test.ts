@@ -194,13 +194,36 @@ pulumi.runtime.setMocks({
   },
   call() { return {}; },
 }, "example", "stack", false);
-pulumi.runtime.setAllConfig({ "example:restorePointIds": JSON.stringify(["rp-a", "rp-b"]) });
+pulumi.runtime.setAllConfig({
+  "example:restorePointIds": JSON.stringify(["rp-a", "rp-b"]),
+  "example:siteWebUrls": JSON.stringify(["https://contoso.sharepoint.com/sites/a"]),
+  "example:userEmails": JSON.stringify(["adele@contoso.com"]),
+  "example:mailboxEmails": JSON.stringify(["adele@contoso.com"]),
+  "example:drillId": "2026-11",
+});
 require(process.argv[1]);
 // Registrations resolve asynchronously; once nothing is left to run, all of them have been made.
 process.once("beforeExit", () => process.stdout.write(JSON.stringify(registrations)));
 `;
 
-  it.each(["basic", "dr-drill", "gitops"])("examples/%s type-checks and runs", (example) => {
+  // What each example registers with the config above: its resource types and what it restores.
+  const EXPECTED: Record<string, { types: string[]; restores: Record<string, unknown> }> = {
+    basic: {
+      types: ["SharePointRestoreSession"],
+      restores: { siteRestoreArtifacts: [{ restorePointId: "rp-a" }, { restorePointId: "rp-b" }] },
+    },
+    "dr-drill": {
+      types: ["SharePointRestoreSession"],
+      restores: { siteRestoreArtifacts: [{ restorePointId: "rp-a" }, { restorePointId: "rp-b" }] },
+    },
+    gitops: { types: ["SharePointRestoreSession"], restores: { bulkRestore: { siteWebUrls: ["https://contoso.sharepoint.com/sites/a"] } } },
+    "m365-drill": {
+      types: ["SharePointRestoreSession", "OneDriveRestoreSession", "ExchangeRestoreSession"],
+      restores: { bulkRestore: { siteWebUrls: ["https://contoso.sharepoint.com/sites/a"] } },
+    },
+  };
+
+  it.each(Object.keys(EXPECTED))("examples/%s type-checks and runs", (example) => {
     const dir = path.join(project, "examples", example);
     fs.mkdirSync(dir, { recursive: true });
     for (const file of ["index.ts", "tsconfig.json"]) fs.copyFileSync(path.join(repoRoot, "examples", example, file), path.join(dir, file));
@@ -210,13 +233,11 @@ process.once("beforeExit", () => process.stdout.write(JSON.stringify(registratio
     const registrations = JSON.parse(runInProject(project, RUN_UNDER_MOCKS, [path.join(dir, "bin", "index.js")])) as {
       type: string;
       provider: string;
-      inputs: { siteRestoreArtifacts: unknown[] };
+      inputs: Record<string, unknown>;
     }[];
-    expect(registrations).toHaveLength(1);
-    expect(registrations[0]).toMatchObject({
-      type: "pulumi-nodejs:dynamic/m365-backup:SharePointRestoreSession",
-      provider: "string",
-      inputs: { siteRestoreArtifacts: [{ restorePointId: "rp-a" }, { restorePointId: "rp-b" }] },
-    });
+    const expected = EXPECTED[example]!;
+    expect(registrations.map((r) => r.type)).toEqual(expected.types.map((t) => `pulumi-nodejs:dynamic/m365-backup:${t}`));
+    expect(registrations.every((r) => r.provider === "string")).toBe(true);
+    expect(registrations[0]).toMatchObject({ inputs: expected.restores });
   });
 });
