@@ -48,9 +48,9 @@ it("1,000 sites in one session with no chunking by the user; the next up is a no
 
   rig.emulator.journal.clear();
   const read = await rig.host.read(created.id, rig.urn, created.properties);
-  const artifacts = read.properties.siteRestoreArtifacts as { id: string; siteId: string }[];
+  const artifacts = read.properties.siteRestoreArtifacts as { status?: string; siteId: string }[];
   expect(artifacts).toHaveLength(1000);
-  expect(artifacts.every((a, i) => a.id !== undefined && a.siteId === sites[i]!.siteId)).toBe(true);
+  expect(artifacts.every((a, i) => a.status === "added" && a.siteId === sites[i]!.siteId)).toBe(true);
   expect(await rig.host.diff(created.id, rig.urn, read.properties, inputs)).toMatchObject({ changes: "NONE" });
 });
 
@@ -58,7 +58,10 @@ it("more than 1,000 sites fail check with the service's limit, without calling G
   const entries = Array.from({ length: 1001 }, (_, i) => ({ siteId: `site-${i}` }));
   const result = await rig.host.check(rig.urn, {}, rig.props({ siteRestoreArtifacts: entries }));
   expect(result.failures).toEqual([
-    { property: "siteRestoreArtifacts", reason: "a session holds at most 1000 sites; split them over several sessions, or use bulkRestore" },
+    {
+      property: "siteRestoreArtifacts",
+      reason: "a session holds at most 1000 sites; split them over several sessions, or use bulkRestore",
+    },
   ]);
   expect(rig.graphRequests()).toEqual([]);
 });
