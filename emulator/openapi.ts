@@ -37,15 +37,46 @@ const ROOT = "/solutions/backupRestore";
 /** The spec file of each version. */
 const SPEC_FILES: Record<Version, string> = { "v1.0": "BackupRestore.v1.0.full.yml", beta: "BackupRestore.beta.sharepoint-restore.yml" };
 
-/** Documented paths missing from a spec, served with the shapes of a spec path (normalized templates). */
-const DOCUMENTED_ALIASES: Record<string, string> = {
-  [normalizeTemplate(`${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit`)]: normalizeTemplate(`${ROOT}/siteProtectionUnits`),
-};
+/** An operation, by method and path pattern (a template as `normalizeTemplate` writes it). */
+interface OperationPattern {
+  method: string;
+  pattern: string;
+}
+
+const operation = (method: string, template: string): OperationPattern => ({ method, pattern: normalizeTemplate(template) });
+
+/**
+ * Documented operations a spec lacks, checked with the shapes of a spec operation: the generated
+ * document has inclusion rules and bulk jobs only read under a policy (the docs create them there),
+ * no `run` or `deleteAndUnprotect` (answered with a rule, like GET), and the trimmed beta document
+ * has no `protectionUnits/microsoft.graph.siteProtectionUnit`.
+ */
+const DOCUMENTED_ALIASES: { from: OperationPattern; to: OperationPattern }[] = [
+  {
+    from: operation("GET", `${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit`),
+    to: operation("GET", `${ROOT}/siteProtectionUnits`),
+  },
+  ...WORKLOADS.flatMap(({ protectionPolicy: { collection, rules, bulkJobs } }) => {
+    const policyRules = `${ROOT}/${collection}/{id}/${rules}`;
+    const rootRule = `${ROOT}/${rules}/{id}`;
+    return [
+      { from: operation("POST", policyRules), to: operation("POST", `${ROOT}/${rules}`) },
+      { from: operation("PATCH", `${policyRules}/{id}`), to: operation("PATCH", rootRule) },
+      { from: operation("DELETE", `${policyRules}/{id}`), to: operation("DELETE", rootRule) },
+      ...[`${policyRules}/{id}`, rootRule].flatMap((rule) => [
+        { from: operation("POST", `${rule}/run`), to: operation("GET", rootRule) },
+        { from: operation("POST", `${rule}/deleteAndUnprotect`), to: operation("GET", rootRule) },
+      ]),
+      { from: operation("POST", `${ROOT}/${collection}/{id}/${bulkJobs}`), to: operation("POST", `${ROOT}/${bulkJobs}`) },
+    ];
+  }),
+];
 
 /** PATCH operations whose answer is a delta echo, with the collection the echo carries (normalized template -> collection). */
-const DELTA_PATCHES: Record<string, string> = Object.fromEntries(
-  WORKLOADS.map((w) => [`PATCH ${normalizeTemplate(`${ROOT}/${w.restoreSession.collection}/{id}`)}`, w.restoreSession.artifacts]),
-);
+const DELTA_PATCHES: Record<string, string> = Object.fromEntries([
+  ...WORKLOADS.map((w) => [`PATCH ${normalizeTemplate(`${ROOT}/${w.restoreSession.collection}/{id}`)}`, w.restoreSession.artifacts]),
+  ...WORKLOADS.map((w) => [`PATCH ${normalizeTemplate(`${ROOT}/${w.protectionPolicy.collection}/{id}`)}`, w.protectionUnit.collection]),
+]);
 
 /** What a client may send, per the docs: a tree of writable properties. */
 type WriteRule =
@@ -96,6 +127,24 @@ const DOCUMENTED_WRITES: Record<string, WriteRule> = Object.fromEntries([
       ],
     ] as [string, WriteRule][];
   }),
+  ...WORKLOADS.flatMap((w) => {
+    const { collection, rules, ruleExpression, bulkJobs, bulkJobNames } = w.protectionPolicy;
+    const { collection: units, key } = w.protectionUnit;
+    return [
+      [`POST ${normalizeTemplate(`${ROOT}/${collection}`)}`, object({ displayName: value, [units]: arrayOf(object({ [key]: value })) })],
+      [
+        `PATCH ${normalizeTemplate(`${ROOT}/${collection}/{id}`)}`,
+        object({ displayName: value, [`${units}@delta`]: { kind: "delta", add: object({ [key]: value }), remove: object({ id: value }) } }),
+      ],
+      // isAutoApplyEnabled is accepted on PATCH so the handler can answer the documented InvalidProtectionRulePatchRequest.
+      [`POST ${normalizeTemplate(`${ROOT}/${rules}`)}`, object({ [ruleExpression]: value, isAutoApplyEnabled: value })],
+      [`PATCH ${normalizeTemplate(`${ROOT}/${rules}/{id}`)}`, object({ [ruleExpression]: value, isAutoApplyEnabled: value })],
+      [
+        `POST ${normalizeTemplate(`${ROOT}/${bulkJobs}`)}`,
+        object({ displayName: value, [bulkJobNames]: value, [key === "siteId" ? "siteIds" : "directoryObjectIds"]: value }),
+      ],
+    ] as [string, WriteRule][];
+  }),
   [
     `POST ${normalizeTemplate(`${ROOT}/restorePoints/search`)}`,
     object({
@@ -128,9 +177,17 @@ function buildValidator(version: Version): SpecValidator {
   const templates = Object.keys(paths).map((template) => ({ template, segments: normalizeTemplate(template).split("/").slice(1) }));
 
   const findOperation = (method: string, concretePath: string) => {
-    const template = matchTemplate(templates, concretePath);
-    const operation = template === undefined ? undefined : (paths[template][method.toLowerCase()] as JsonObject | undefined);
-    return template === undefined || operation === undefined ? undefined : { template, operation };
+    const path = normalizeTemplate(concretePath.split("?")[0]!.replace(/\/+$/, ""));
+    const direct = { method: method.toLowerCase(), template: matchTemplate(templates, path) };
+    const alias = DOCUMENTED_ALIASES.find((a) => a.from.method === method.toUpperCase() && patternMatches(a.from.pattern, path));
+    for (const target of [
+      direct,
+      ...(alias ? [{ method: alias.to.method.toLowerCase(), template: matchTemplate(templates, alias.to.pattern) }] : []),
+    ]) {
+      const found = target.template === undefined ? undefined : (paths[target.template][target.method] as JsonObject | undefined);
+      if (found) return { template: target.template!, method: target.method, operation: found };
+    }
+    return undefined;
   };
   const unknownOperation = (method: string, path: string) =>
     `no operation ${method.toUpperCase()} ${path} in the ${version} OpenAPI document`;
@@ -143,10 +200,10 @@ function buildValidator(version: Version): SpecValidator {
       const requestBody = found.operation.requestBody as JsonObject | undefined;
       if (!requestBody) return [`(body): ${method.toUpperCase()} ${found.template} takes no request body`];
       if (!isPlainObject(body)) return ["(body): must be a JSON object"];
-      const schemaPointer = pointer("paths", found.template, method.toLowerCase(), "requestBody", "content", "application/json", "schema");
-      const key = `${method.toUpperCase()} ${normalizeTemplate(found.template)}`;
+      const schemaPointer = pointer("paths", found.template, found.method, "requestBody", "content", "application/json", "schema");
+      const key = `${found.method.toUpperCase()} ${normalizeTemplate(found.template)}`;
       // A delta PATCH names collections as "<name>@delta"; type-check its items as the collection's.
-      const problems = requests.validate(schemaPointer, body, method.toLowerCase() === "patch");
+      const problems = requests.validate(schemaPointer, body, found.method === "patch");
       const specSchema = requests.resolve(requests.at(schemaPointer));
       const rule = DOCUMENTED_WRITES[key] ?? requests.writableBySpec(specSchema);
       checkWritable(body, rule, specSchema, requests, "", problems);
@@ -163,7 +220,7 @@ function buildValidator(version: Version): SpecValidator {
       const responseMap = found.operation.responses as Record<string, JsonObject>;
       const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responseMap);
       if (key === undefined) return [`status ${status} is not a documented response of ${method.toUpperCase()} ${found.template}`];
-      let responsePointer = pointer("paths", found.template, method.toLowerCase(), "responses", key);
+      let responsePointer = pointer("paths", found.template, found.method, "responses", key);
       const reference = responseMap[key].$ref;
       if (typeof reference === "string") responsePointer = reference.slice(1);
       const content = responses.at(responsePointer).content as Record<string, unknown> | undefined;
@@ -171,7 +228,7 @@ function buildValidator(version: Version): SpecValidator {
         return isAbsent(body) ? [] : [`(response): ${status} response of ${method.toUpperCase()} ${found.template} has no content`];
       if ("text/plain" in content) return !isAbsent(body) && Number.isInteger(Number(body)) ? [] : ["(response): must be an integer count"];
       const schemaPointer = `${responsePointer}/content/${escapePointer("application/json")}/schema`;
-      const deltaCollection = DELTA_PATCHES[`${method.toUpperCase()} ${normalizeTemplate(found.template)}`];
+      const deltaCollection = DELTA_PATCHES[`${found.method.toUpperCase()} ${normalizeTemplate(found.template)}`];
       if (status < 300 && deltaCollection !== undefined)
         return unique(responses.validateDeltaResponse(schemaPointer, deltaCollection, body));
       return unique(responses.validate(schemaPointer, body));
@@ -415,10 +472,9 @@ function checkWritable(
   }
 }
 
-/** Finds the spec path template for a concrete path; literal segments beat parameters, action and cast segments match in any form. */
-function matchTemplate(templates: { template: string; segments: string[] }[], concretePath: string): string | undefined {
-  const path = normalizeTemplate(concretePath.split("?")[0]!.replace(/\/+$/, ""));
-  const segments = (DOCUMENTED_ALIASES[path] ?? path).split("/").slice(1);
+/** Finds the spec template for a normalized path; literal segments beat parameters. */
+function matchTemplate(templates: { template: string; segments: string[] }[], path: string): string | undefined {
+  const segments = path.split("/").slice(1);
   let best: { template: string; literals: number } | undefined;
   for (const candidate of templates) {
     if (candidate.segments.length !== segments.length) continue;
@@ -431,6 +487,13 @@ function matchTemplate(templates: { template: string; segments: string[] }[], co
     if (matches && (!best || literals > best.literals)) best = { template: candidate.template, literals };
   }
   return best?.template;
+}
+
+/** True when a normalized path fits a pattern (`{}` takes any segment). */
+function patternMatches(pattern: string, path: string): boolean {
+  const expected = pattern.split("/");
+  const given = path.split("/");
+  return expected.length === given.length && expected.every((segment, i) => segment === "{}" || segment === given[i]);
 }
 
 /**

@@ -133,6 +133,40 @@ const policy: Record<string, Shape> = {
   retentionSettings: [{ interval: true, period: true }],
 };
 
+/** An inclusion rule of a workload, as the rule pages show it; `error` from protectionrulebase.md. */
+const rule = (workload: Workload): Record<string, Shape> => ({
+  "@odata.type": true,
+  id: true,
+  status: true,
+  createdBy: identitySet,
+  createdDateTime: true,
+  lastModifiedBy: identitySet,
+  lastModifiedDateTime: true,
+  isAutoApplyEnabled: true,
+  [workload.protectionPolicy.ruleExpression]: true,
+  error: publicError,
+});
+const RULE_RESOURCE = { [`${RES}/protectionrulebase.md@74c6a6f`]: ["error"] };
+
+/** A protection-unit bulk addition job, as the job pages show it (names and ids on create and get). */
+const bulkJob = (workload: Workload, withNames: boolean): Record<string, Shape> => ({
+  "@odata.type": true,
+  id: true,
+  displayName: true,
+  status: true,
+  ...(withNames
+    ? {
+        [workload.protectionPolicy.bulkJobNames]: true,
+        [workload.protectionUnit.key === "siteId" ? "siteIds" : "directoryObjectIds"]: true,
+      }
+    : {}),
+  createdBy: identitySet,
+  createdDateTime: true,
+  lastModifiedBy: identitySet,
+  lastModifiedDateTime: true,
+  error: publicError,
+});
+
 /** Per workload, the docs pages of its calls. */
 const PAGES: Record<string, Record<string, string>> = {
   sharePoint: {
@@ -143,6 +177,12 @@ const PAGES: Record<string, Record<string, string>> = {
     bulkList: `${API}/sharepointrestoresession-list-siterestoreartifactsbulkadditionrequests.md@51e7376`,
     bulkGet: `${API}/siterestoreartifactsbulkadditionrequest-get.md@e4afd42`,
     units: `${API}/backuprestoreroot-list-siteprotectionunits.md@41f4f85`,
+    policyCreate: `${API}/backuprestoreroot-post-sharepointprotectionpolicies.md@293254b`,
+    policyUpdate: `${API}/sharepointprotectionpolicy-update.md@74c6a6f`,
+    ruleList: `${API}/sharepointprotectionpolicy-list-siteinclusionrules.md@293254b`,
+    jobCreate: `${API}/siteprotectionunitsbulkadditionjobs-post.md@41f4f85`,
+    jobList: `${API}/sharepointprotectionpolicy-list-siteprotectionunitsbulkadditionjobs.md@e4afd42`,
+    jobGet: `${API}/siteprotectionunitsbulkadditionjobs-get.md@86eb8f1`,
   },
   oneDrive: {
     create: `${API}/backuprestoreroot-post-onedriveforbusinessrestoresessions.md@532697a`,
@@ -152,6 +192,12 @@ const PAGES: Record<string, Record<string, string>> = {
     bulkList: `${API}/onedriveforbusinessrestoresession-list-driverestoreartifactsbulkadditionrequests.md@f024c79`,
     bulkGet: `${API}/driverestoreartifactsbulkadditionrequest-get.md@e4afd42`,
     units: `${API}/backuprestoreroot-list-driveprotectionunits.md@8624c58`,
+    policyCreate: `${API}/backuprestoreroot-post-onedriveforbusinessprotectionpolicies.md@532697a`,
+    policyUpdate: `${API}/onedriveforbusinessprotectionpolicy-update.md@74c6a6f`,
+    ruleList: `${API}/onedriveforbusinessprotectionpolicy-list-driveinclusionrules.md`,
+    jobCreate: `${API}/driveprotectionunitsbulkadditionjobs-post.md@cbf64b1`,
+    jobList: `${API}/onedriveforbusinessprotectionpolicy-list-driveprotectionunitsbulkadditionjobs.md@41f4f85`,
+    jobGet: `${API}/driveprotectionunitsbulkadditionjobs-get.md`,
   },
   exchange: {
     create: `${API}/backuprestoreroot-post-exchangerestoresessions.md@293254b`,
@@ -161,6 +207,12 @@ const PAGES: Record<string, Record<string, string>> = {
     bulkList: `${API}/exchangerestoresession-list-mailboxrestoreartifactsbulkadditionrequests.md@41f4f85`,
     bulkGet: `${API}/mailboxrestoreartifactsbulkadditionrequest-get.md@41f4f85`,
     units: `${API}/backuprestoreroot-list-mailboxprotectionunits.md@293254b`,
+    policyCreate: `${API}/backuprestoreroot-post-exchangeprotectionpolicies.md@b28c1df`,
+    policyUpdate: `${API}/exchangeprotectionpolicy-update.md@4af5fcd`,
+    ruleList: `${API}/exchangeprotectionpolicy-list-mailboxinclusionrules.md`,
+    jobCreate: `${API}/mailboxprotectionunitsbulkadditionjobs-post.md@527b20e`,
+    jobList: `${API}/exchangeprotectionpolicy-list-mailboxprotectionunitsbulkadditionjobs.md`,
+    jobGet: `${API}/mailboxprotectionunitsbulkadditionjobs-get.md`,
   },
 };
 const SESSION_GET = `${API}/restoresessionbase-get.md@7dc60b5`;
@@ -169,6 +221,12 @@ const UNIT_GET = `${API}/protectionunitbase-get.md@18cabf8`;
 const POLICY_LIST = `${API}/backuprestoreroot-list-protectionpolicies.md@67c2daa`;
 const POLICY_GET = `${API}/protectionpolicybase-get.md@e098e71`;
 const NO_CONTENT = { page: "", shape: {} };
+const RULE_POST = `${API}/protectionrulebase-post.md@395b459`;
+const RULE_GET = `${API}/protectionrulebase-get.md@9755cfd`;
+const RULE_UPDATE = `${API}/protectionrulebase-update.md@41f4f85`;
+const RULE_DELETE = `${API}/protectionrulebase-delete.md@9755cfd`;
+const RULE_RUN = `${API}/protectionrulebase-run.md@b28c1df`;
+const RULE_UNPROTECT = `${API}/protectionrulebase-deleteandunprotect.md@5579077`;
 
 function workloadCalls(workload: Workload): Record<string, Documented> {
   const pages = PAGES[workload.name]!;
@@ -216,6 +274,52 @@ function workloadCalls(workload: Workload): Record<string, Documented> {
     [`GET ${policies}/{policyId}/${workload.protectionUnit.collection}`]: { page: pages.units!, shape: collection(unit(workload)) },
     [`GET ${policies}/{policyId}/${workload.protectionUnit.collection}/{unitId}`]: { page: UNIT_GET, shape: entity(unit(workload)) },
   };
+  const { rules, bulkJobs } = workload.protectionPolicy;
+  const policyRules = `${policies}/{policyId}/${rules}`;
+  const jobs = `${policies}/{policyId}/${bulkJobs}`;
+  Object.assign(calls, {
+    [`POST ${policies}`]: { page: pages.policyCreate!, shape: entity(policy) },
+    [`PATCH ${policies}/{policyId}`]: {
+      page: pages.policyUpdate!,
+      shape: {
+        displayName: true,
+        [`${workload.protectionUnit.collection}@delta`]: [
+          {
+            id: true,
+            policyId: true,
+            [workload.protectionUnit.key]: true,
+            status: true,
+            createdBy: identitySet,
+            createdDateTime: true,
+            lastModifiedBy: identitySet,
+            lastModifiedDateTime: true,
+            "@contentId": true,
+            "@Core.DataModificationException": { info: { code: true, message: true }, failedOperation: true, responseCode: true },
+          },
+        ],
+      },
+    },
+    [`POST ${policyRules}`]: { page: RULE_POST, resource: RULE_RESOURCE, shape: entity(rule(workload)) },
+    [`POST ${jobs}`]: { page: pages.jobCreate!, resource: JOB_RESOURCE, shape: entity(bulkJob(workload, true)) },
+    [`GET ${jobs}`]: { page: pages.jobList!, resource: JOB_RESOURCE, shape: collection(bulkJob(workload, false)) },
+    [`GET ${jobs}/{jobId}`]: { page: pages.jobGet!, resource: JOB_RESOURCE, shape: entity(bulkJob(workload, true)) },
+  });
+  // The rule pages show the policy paths; the root paths are the spec's, with the same shapes.
+  for (const base of [policyRules, `${ROOT}/${rules}`]) {
+    Object.assign(calls, {
+      [`GET ${base}`]: { page: pages.ruleList!, resource: RULE_RESOURCE, shape: collection(rule(workload)) },
+      [`GET ${base}/{ruleId}`]: { page: RULE_GET, resource: RULE_RESOURCE, shape: entity(rule(workload)) },
+      [`DELETE ${base}/{ruleId}`]: { ...NO_CONTENT, page: RULE_DELETE },
+      [`POST ${base}/{ruleId}/run`]: { page: RULE_RUN, resource: RULE_RESOURCE, shape: entity(rule(workload)) },
+    });
+    // PATCH and deleteAndUnprotect are documented for drive and mailbox rules only (dynamic rules).
+    if (workload.protectionPolicy.dynamicRules) {
+      Object.assign(calls, {
+        [`PATCH ${base}/{ruleId}`]: { page: RULE_UPDATE, resource: RULE_RESOURCE, shape: entity(rule(workload)) },
+        [`POST ${base}/{ruleId}/deleteAndUnprotect`]: { page: RULE_UNPROTECT, resource: RULE_RESOURCE, shape: { value: rule(workload) } },
+      });
+    }
+  }
   if (granularArtifacts) {
     calls[`GET ${base}/{id}/${granularArtifacts}`] = {
       page: "none (no list page); items as in example 2 of the create page",
@@ -225,6 +329,11 @@ function workloadCalls(workload: Workload): Record<string, Documented> {
   }
   return calls;
 }
+
+const JOB_RESOURCE = {
+  [`${RES}/protectionunitsbulkjobbase.md`]: ["error"],
+  [`${RES}/identityset.md@4e38ed8`]: ["createdBy.application.displayName"],
+};
 
 function singular(collectionName: string): string {
   return collectionName.replace(/s$/, "").toLowerCase();
@@ -288,6 +397,15 @@ export const DOCUMENTED: Record<string, Documented> = {
   [`GET ${ROOT}/protectionUnits/{unitId}`]: { page: UNIT_GET, shape: entity(anyUnit) },
   [`GET ${ROOT}/protectionPolicies`]: { page: POLICY_LIST, shape: collection(policy) },
   [`GET ${ROOT}/protectionPolicies/{policyId}`]: { page: POLICY_GET, shape: entity(policy) },
+  [`DELETE ${ROOT}/protectionPolicies/{policyId}`]: { ...NO_CONTENT, page: `${API}/protectionpolicybase-delete.md@b28c1df` },
+  [`POST ${ROOT}/protectionPolicies/{policyId}/activate`]: {
+    page: `${API}/protectionpolicybase-activate.md@e4afd42`,
+    shape: entity(policy),
+  },
+  [`POST ${ROOT}/protectionPolicies/{policyId}/deactivate`]: {
+    page: `${API}/protectionpolicybase-deactivate.md@74c6a6f`,
+    shape: entity(policy),
+  },
 };
 
 /** The documented Graph error body: concepts/errors.md@76a1d2b for the envelope, the spec's ODataErrors.InnerError for its keys. */

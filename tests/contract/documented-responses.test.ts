@@ -18,6 +18,10 @@ let emulator: Emulator;
 const finished: Partial<Record<WorkloadName, string>> = {};
 const bulk: Partial<Record<WorkloadName, { sessionId: string; requestId: string }>> = {};
 let granularSession = "";
+/** A tenant without seeded policies, for the protection writes (a seeded active policy would refuse new ones). */
+let protection: Emulator;
+/** Per workload, in `protection`: a policy with two units, a static rule and a bulk job, all applied. */
+const fixture: Partial<Record<WorkloadName, { policyId: string; ruleId: string; jobId: string }>> = {};
 
 beforeAll(async () => {
   emulator = await startFrozen();
@@ -67,12 +71,120 @@ beforeAll(async () => {
   granularSession = granular.body.id;
   await call(emulator, "POST", `${RS}/${granularSession}/activate`);
   emulator.clock.advance(60 * MINUTE);
-});
-afterAll(() => emulator.close());
 
-function namesOf(workload: Workload): string[] {
-  if (workload.name === "sharePoint") return emulator.tenant.sites().map((s) => s.siteWebUrl);
-  return (workload.name === "oneDrive" ? emulator.tenant.users() : emulator.tenant.mailboxes()).map((o) => o.email);
+  protection = await startFrozen({ seedPolicies: false });
+  for (const workload of WORKLOADS) {
+    const policyId = await freshPolicy(workload, keysOf(protection, workload).slice(0, 2));
+    const ruleId = await addRule(workload, policyId, false);
+    const { bulkJobNames } = workload.protectionPolicy;
+    const job = await call(protection, "POST", `${policyPath(workload, policyId)}/${workload.protectionPolicy.bulkJobs}`, {
+      body: {
+        displayName: "Batch",
+        [bulkJobNames]: [
+          namesOf(workload, protection)[2],
+          workload.protectionUnit.nameKind === "url" ? "https://contoso.sharepoint.com/sites/nowhere" : "nobody@contoso.com",
+        ],
+      },
+    });
+    fixture[workload.name] = { policyId, ruleId, jobId: job.body.id };
+  }
+  protection.clock.advance(15 * MINUTE);
+});
+afterAll(async () => {
+  await emulator.close();
+  await protection.close();
+});
+
+function keysOf(tenant: Emulator, workload: Workload): string[] {
+  if (workload.name === "sharePoint") return tenant.tenant.sites().map((s) => s.siteId);
+  return (workload.name === "oneDrive" ? tenant.tenant.users() : tenant.tenant.mailboxes()).map((o) => o.directoryObjectId);
+}
+
+function policyPath(workload: Workload, id: string): string {
+  return `${ROOT}/${workload.protectionPolicy.collection}/${id}`;
+}
+
+async function freshPolicy(workload: Workload, keys: string[] = []): Promise<string> {
+  const { collection, key } = workload.protectionUnit;
+  const created = await call(protection, "POST", `${ROOT}/${workload.protectionPolicy.collection}`, {
+    body: { displayName: "Fixture", [collection]: keys.map((k) => ({ [key]: k })) },
+  });
+  return created.body.id;
+}
+
+/** A rule on a policy; a static drive or mailbox rule names a group that does not exist, so it completes with errors. */
+async function addRule(workload: Workload, policyId: string, dynamic: boolean): Promise<string> {
+  const groups = protection.tenant.groups();
+  const expression =
+    workload.protectionPolicy.ruleExpression === "siteExpression"
+      ? "((displayName -contains 'Finance') -or (webUrl -contains 'legal'))"
+      : `(memberOf -any (group.id -in ['${groups[1]!.id}'${dynamic ? "" : ", '0d0d0d0d-0000-4000-8000-000000000000'"}]))`;
+  const created = await call(protection, "POST", `${policyPath(workload, policyId)}/${workload.protectionPolicy.rules}`, {
+    body: { [workload.protectionPolicy.ruleExpression]: expression, ...(dynamic ? { isAutoApplyEnabled: true } : {}) },
+  });
+  return created.body.id;
+}
+
+/** A fresh applied rule on a fresh policy, for the routes that change or end one. */
+async function freshRule(workload: Workload, dynamic: boolean): Promise<{ policyId: string; ruleId: string }> {
+  const policyId = await freshPolicy(workload);
+  const ruleId = await addRule(workload, policyId, dynamic);
+  protection.clock.advance(15 * MINUTE);
+  return { policyId, ruleId };
+}
+
+/** Requests for the protection writes and the rule and job routes, made on `protection`; undefined for the other routes. */
+async function protectionRequestFor(route: Route): Promise<{ path: string; body?: unknown } | undefined> {
+  const { template, method } = route;
+  if (template.startsWith(`${ROOT}/protectionPolicies/{policyId}`) && method !== "GET") {
+    if (method === "DELETE") return { path: fill(template, { policyId: await freshPolicy(WORKLOADS[0]!) }) };
+    if (template.endsWith("/activate")) return { path: fill(template, { policyId: await freshPolicy(WORKLOADS[1]!) }) };
+    const policyId = await freshPolicy(WORKLOADS[2]!);
+    await call(protection, "POST", `${ROOT}/protectionPolicies/${policyId}/activate`);
+    protection.clock.advance(15 * MINUTE);
+    return { path: fill(template, { policyId }) };
+  }
+  const workload = route.workload;
+  if (!workload) return undefined;
+  const { collection, rules, bulkJobs, ruleExpression } = workload.protectionPolicy;
+  const policies = `${ROOT}/${collection}`;
+  const { key, collection: units } = workload.protectionUnit;
+  const { policyId, ruleId, jobId } = fixture[workload.name]!;
+  const unused = keysOf(protection, workload);
+  if (template === policies && method === "POST") {
+    return { path: template, body: { displayName: "Created", [units]: [{ [key]: unused[5] }] } };
+  }
+  if (template === `${policies}/{policyId}` && method === "PATCH") {
+    const delta = [{ [key]: unused[6] }, { "@removed": { reason: "changed" }, id: "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f" }];
+    return { path: fill(template, { policyId }), body: { displayName: "Renamed", [`${units}@delta`]: delta } };
+  }
+  if (template.includes(`/${bulkJobs}`)) {
+    const body =
+      method === "POST" ? { displayName: "More", [workload.protectionPolicy.bulkJobNames]: [namesOf(workload, protection)[3]] } : undefined;
+    return { path: fill(template, { policyId, jobId }), body };
+  }
+  if (!template.includes(`/${rules}`)) return undefined;
+  if (method === "GET") return { path: fill(template, { policyId, ruleId }) };
+  if (method === "POST" && template.endsWith(rules))
+    return {
+      path: fill(template, { policyId }),
+      body: {
+        [ruleExpression]:
+          ruleExpression === "siteExpression"
+            ? "(displayName -contains 'Sales')"
+            : `(memberOf -any (group.id -in ['${protection.tenant.groups()[0]!.id}']))`,
+      },
+    };
+  const dynamic = method === "PATCH" || template.endsWith("deleteAndUnprotect");
+  const fresh = await freshRule(workload, dynamic);
+  const body =
+    method === "PATCH" ? { [ruleExpression]: `(memberOf -any (group.id -in ['${protection.tenant.groups()[2]!.id}']))` } : undefined;
+  return { path: fill(template, fresh), body };
+}
+
+function namesOf(workload: Workload, tenant: Emulator = emulator): string[] {
+  if (workload.name === "sharePoint") return tenant.tenant.sites().map((s) => s.siteWebUrl);
+  return (workload.name === "oneDrive" ? tenant.tenant.users() : tenant.tenant.mailboxes()).map((o) => o.email);
 }
 
 function unitOf(workload: WorkloadName): string {
@@ -149,8 +261,9 @@ describe.each(ROUTES.map((route) => [key(route), route] as const))("%s", (_key, 
   it("answers 2xx with documented properties only", async () => {
     const documented = DOCUMENTED[key(route)];
     expect({ route: key(route), documented: documented !== undefined }).toEqual({ route: key(route), documented: true });
-    const { path, body } = await requestFor(route);
-    const result = await call(emulator, route.method, path, { body, headers: PREFER });
+    const onProtection = await protectionRequestFor(route);
+    const { path, body } = onProtection ?? (await requestFor(route));
+    const result = await call(onProtection ? protection : emulator, route.method, path, { body, headers: PREFER });
     expect({
       path,
       status: Math.floor(result.status / 100),
@@ -189,6 +302,10 @@ it("knows the answers it checks carry what the docs show: a session error, an ar
     `${ROOT}/oneDriveForBusinessRestoreSessions/${bulk.oneDrive!.sessionId}/driveRestoreArtifactsBulkAdditionRequests/${bulk.oneDrive!.requestId}`,
   );
   expect(request.body.error.details).toEqual([{ code: "UserNotBackedup", message: expect.any(String), target: "nobody@contoso.com" }]);
+});
+
+it("documents exactly the routes the emulator serves", () => {
+  expect(Object.keys(DOCUMENTED).sort()).toEqual(ROUTES.map(key).sort());
 });
 
 it("catches an undocumented property, however deep", () => {
