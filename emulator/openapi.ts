@@ -20,7 +20,17 @@ import Ajv from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
-import { WORKLOADS } from "../provider/workloads";
+import {
+  DELTA_PATCHES,
+  DOCUMENTED_ALIASES,
+  DOCUMENTED_WRITES,
+  normalizeTemplate,
+  object,
+  patternMatches,
+  value,
+  type WriteRule,
+} from "./spec/documented-operations";
+import { relaxInnerErrorDate, translate } from "./spec/translate";
 
 /** Checks Graph request bodies and responses against one version of the OpenAPI document. */
 export interface SpecValidator {
@@ -33,129 +43,8 @@ export interface SpecValidator {
 type Version = "v1.0" | "beta";
 type JsonObject = { [key: string]: unknown };
 
-const ROOT = "/solutions/backupRestore";
 /** The spec file of each version. */
 const SPEC_FILES: Record<Version, string> = { "v1.0": "BackupRestore.v1.0.full.yml", beta: "BackupRestore.beta.sharepoint-restore.yml" };
-
-/** An operation, by method and path pattern (a template as `normalizeTemplate` writes it). */
-interface OperationPattern {
-  method: string;
-  pattern: string;
-}
-
-const operation = (method: string, template: string): OperationPattern => ({ method, pattern: normalizeTemplate(template) });
-
-/**
- * Documented operations a spec lacks, checked with the shapes of a spec operation: the generated
- * document has inclusion rules and bulk jobs only read under a policy (the docs create them there),
- * no `run` or `deleteAndUnprotect` (answered with a rule, like GET), and the trimmed beta document
- * has no `protectionUnits/microsoft.graph.siteProtectionUnit`.
- */
-const DOCUMENTED_ALIASES: { from: OperationPattern; to: OperationPattern }[] = [
-  {
-    from: operation("GET", `${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit`),
-    to: operation("GET", `${ROOT}/siteProtectionUnits`),
-  },
-  ...WORKLOADS.flatMap(({ protectionPolicy: { collection, rules, bulkJobs } }) => {
-    const policyRules = `${ROOT}/${collection}/{id}/${rules}`;
-    const rootRule = `${ROOT}/${rules}/{id}`;
-    return [
-      { from: operation("POST", policyRules), to: operation("POST", `${ROOT}/${rules}`) },
-      { from: operation("PATCH", `${policyRules}/{id}`), to: operation("PATCH", rootRule) },
-      { from: operation("DELETE", `${policyRules}/{id}`), to: operation("DELETE", rootRule) },
-      ...[`${policyRules}/{id}`, rootRule].flatMap((rule) => [
-        { from: operation("POST", `${rule}/run`), to: operation("GET", rootRule) },
-        { from: operation("POST", `${rule}/deleteAndUnprotect`), to: operation("GET", rootRule) },
-      ]),
-      { from: operation("POST", `${ROOT}/${collection}/{id}/${bulkJobs}`), to: operation("POST", `${ROOT}/${bulkJobs}`) },
-    ];
-  }),
-];
-
-/** PATCH operations whose answer is a delta echo, with the collection the echo carries (normalized template -> collection). */
-const DELTA_PATCHES: Record<string, string> = Object.fromEntries([
-  ...WORKLOADS.map((w) => [`PATCH ${normalizeTemplate(`${ROOT}/${w.restoreSession.collection}/{id}`)}`, w.restoreSession.artifacts]),
-  ...WORKLOADS.map((w) => [`PATCH ${normalizeTemplate(`${ROOT}/${w.protectionPolicy.collection}/{id}`)}`, w.protectionUnit.collection]),
-]);
-
-/** What a client may send, per the docs: a tree of writable properties. */
-type WriteRule =
-  | { kind: "value"; type?: "string" }
-  | { kind: "object"; fields: Record<string, WriteRule> }
-  | { kind: "array"; items: WriteRule }
-  | { kind: "delta"; add: WriteRule; remove: WriteRule }
-  /** Documented as not implemented yet: refused unless empty (the docs' own examples send empty lists). */
-  | { kind: "notImplemented" };
-
-const value: WriteRule = { kind: "value" };
-const notImplemented: WriteRule = { kind: "notImplemented" };
-const text: WriteRule = { kind: "value", type: "string" };
-const object = (fields: Record<string, WriteRule>): WriteRule => ({ kind: "object", fields });
-const arrayOf = (items: WriteRule): WriteRule => ({ kind: "array", items });
-const timePeriod = object({ startDateTime: value, endDateTime: value });
-const artifactToAdd = object({ restorePoint: object({ id: value }), destinationType: value });
-const granularArtifact = object({ browseSessionId: text, id: text });
-const granularMailboxArtifact = object({ restorePoint: object({ id: value }), destinationType: value, searchResponseId: text });
-
-/** Writable request properties of the documented write operations, keyed "METHOD normalized-template". */
-const DOCUMENTED_WRITES: Record<string, WriteRule> = Object.fromEntries([
-  ...WORKLOADS.flatMap((w) => {
-    const { collection, artifacts, granularArtifacts, bulkRequests, bulkNames } = w.restoreSession;
-    const sessions = `${ROOT}/${collection}`;
-    // Granular SharePoint and OneDrive artifacts are documented though absent from the v1.0 spec: typed
-    // here so a client gets a clear answer (the emulator does not restore them).
-    const granular = granularArtifacts ?? `granular${artifacts.charAt(0).toUpperCase()}${artifacts.slice(1)}`;
-    const granularItem = granularArtifacts ? granularMailboxArtifact : granularArtifact;
-    return [
-      [`POST ${normalizeTemplate(sessions)}`, object({ [artifacts]: arrayOf(artifactToAdd), [granular]: arrayOf(granularItem) })],
-      [
-        `PATCH ${normalizeTemplate(`${sessions}/{id}`)}`,
-        object({ [`${artifacts}@delta`]: { kind: "delta", add: artifactToAdd, remove: object({ id: value }) } }),
-      ],
-      [
-        `POST ${normalizeTemplate(`${sessions}/{id}/${bulkRequests}`)}`,
-        object({
-          displayName: value,
-          destinationType: value,
-          protectionTimePeriod: timePeriod,
-          restorePointPreference: value,
-          tags: value,
-          [bulkNames]: value,
-          protectionUnitIds: notImplemented,
-          [w.protectionUnit.key === "siteId" ? "siteIds" : "directoryObjectIds"]: notImplemented,
-        }),
-      ],
-    ] as [string, WriteRule][];
-  }),
-  ...WORKLOADS.flatMap((w) => {
-    const { collection, rules, ruleExpression, bulkJobs, bulkJobNames } = w.protectionPolicy;
-    const { collection: units, key } = w.protectionUnit;
-    return [
-      [`POST ${normalizeTemplate(`${ROOT}/${collection}`)}`, object({ displayName: value, [units]: arrayOf(object({ [key]: value })) })],
-      [
-        `PATCH ${normalizeTemplate(`${ROOT}/${collection}/{id}`)}`,
-        object({ displayName: value, [`${units}@delta`]: { kind: "delta", add: object({ [key]: value }), remove: object({ id: value }) } }),
-      ],
-      // isAutoApplyEnabled is accepted on PATCH so the handler can answer the documented InvalidProtectionRulePatchRequest.
-      [`POST ${normalizeTemplate(`${ROOT}/${rules}`)}`, object({ [ruleExpression]: value, isAutoApplyEnabled: value })],
-      [`PATCH ${normalizeTemplate(`${ROOT}/${rules}/{id}`)}`, object({ [ruleExpression]: value, isAutoApplyEnabled: value })],
-      [
-        `POST ${normalizeTemplate(`${ROOT}/${bulkJobs}`)}`,
-        object({ displayName: value, [bulkJobNames]: value, [key === "siteId" ? "siteIds" : "directoryObjectIds"]: value }),
-      ],
-    ] as [string, WriteRule][];
-  }),
-  [
-    `POST ${normalizeTemplate(`${ROOT}/restorePoints/search`)}`,
-    object({
-      protectionUnitIds: value,
-      protectionTimePeriod: timePeriod,
-      restorePointPreference: value,
-      tags: value,
-      artifactQuery: object({ queryExpression: value, artifactType: value }),
-    }),
-  ],
-]);
 
 const validators = new Map<Version, SpecValidator>();
 
@@ -367,66 +256,6 @@ class CompiledDocument {
   }
 }
 
-/**
- * Rewrites the OpenAPI schema idioms into JSON Schema ajv understands (see the file comment). For
- * responses, bare `$ref` properties may also be `null`, which Graph sends for unset complex
- * properties (e.g. `"error": null`).
- */
-function translate(node: unknown, purpose: "request" | "response"): unknown {
-  if (Array.isArray(node)) return node.map((item) => translate(item, purpose));
-  if (!isPlainObject(node)) return node;
-  if (typeof node.$ref === "string" && Object.keys(node).length > 1) {
-    // OpenAPI 3.1 allows keywords beside a $ref; draft-07 ajv would not apply them, allOf does.
-    const { $ref, ...siblings } = node;
-    return translate({ ...siblings, allOf: [{ $ref }, ...((siblings.allOf as unknown[] | undefined) ?? [])] }, purpose);
-  }
-  const result: JsonObject = {};
-  for (const [key, child] of Object.entries(node)) {
-    if (key === "nullable") continue;
-    if (key === "additionalProperties") {
-      result[key] = true;
-    } else if (key === "required" && Array.isArray(child)) {
-      const required = child.filter((name) => name !== "@odata.type");
-      if (required.length > 0) result[key] = required;
-    } else if (key === "anyOf" && Array.isArray(child)) {
-      result[key] = child.map((variant) => (isNullPlaceholder(variant) ? { type: "null" } : translate(variant, purpose)));
-    } else if (key === "properties" && isPlainObject(child) && purpose === "response") {
-      result[key] = Object.fromEntries(
-        Object.entries(child).map(([name, property]) => [
-          name,
-          isBareRef(property) ? { anyOf: [property, { type: "null" }] } : translate(property, purpose),
-        ]),
-      );
-    } else {
-      result[key] = translate(child, purpose);
-    }
-  }
-  if (node.nullable === true) {
-    if (typeof result.type === "string") result.type = [result.type, "null"];
-    else return { anyOf: [result, { type: "null" }] };
-    if (Array.isArray(result.enum)) result.enum = [...result.enum, null];
-  }
-  return result;
-}
-
-/**
- * Graph writes `innerError.date` without a zone or fraction (`2024-05-21T04:47:52`, as the error
- * pages of the docs show it); the generated v1.0 document types it as a zoned date-time. Docs win.
- */
-function relaxInnerErrorDate(translated: JsonObject): void {
-  const schemas = (translated.components as JsonObject | undefined)?.schemas as Record<string, JsonObject> | undefined;
-  const date = (schemas?.["microsoft.graph.ODataErrors.InnerError"]?.properties as Record<string, JsonObject> | undefined)?.date;
-  if (!date) return;
-  delete date.format;
-  delete date.pattern;
-}
-
-/** The generator's way to make a `$ref` nullable: `anyOf: [$ref, {type: object, nullable: true}]`. */
-function isNullPlaceholder(node: unknown): boolean {
-  if (!isPlainObject(node) || node.nullable !== true || node.type !== "object") return false;
-  return Object.keys(node).every((key) => ["type", "nullable", "description"].includes(key));
-}
-
 /** Walks a request body against the documented writable tree; OData instance annotations ("@…") are always allowed. */
 function checkWritable(
   body: unknown,
@@ -487,24 +316,6 @@ function matchTemplate(templates: { template: string; segments: string[] }[], pa
     if (matches && (!best || literals > best.literals)) best = { template: candidate.template, literals };
   }
   return best?.template;
-}
-
-/** True when a normalized path fits a pattern (`{}` takes any segment). */
-function patternMatches(pattern: string, path: string): boolean {
-  const expected = pattern.split("/");
-  const given = path.split("/");
-  return expected.length === given.length && expected.every((segment, i) => segment === "{}" || segment === given[i]);
-}
-
-/**
- * A path or template in one comparable form: lower case, parameters as `{}`, and action or cast
- * segments without their namespace (`microsoft.graph.activate` and `activate`, `graph.x` and `x`).
- */
-function normalizeTemplate(path: string): string {
-  return path
-    .split("/")
-    .map((segment) => (/^\{.*\}$/.test(segment) ? "{}" : segment.toLowerCase().replace(/^(microsoft\.)?graph\./, "")))
-    .join("/");
 }
 
 /** Renders ajv errors as "<dot path>: <message>", dropping the noise of nullable wrappers and of patterns that repeat a format. */
@@ -568,10 +379,6 @@ function encodePointer(jsonPointer: string): string {
 
 function isPlainObject(node: unknown): node is JsonObject {
   return typeof node === "object" && node !== null && !Array.isArray(node);
-}
-
-function isBareRef(node: unknown): boolean {
-  return isPlainObject(node) && typeof node.$ref === "string" && Object.keys(node).length === 1;
 }
 
 function isAbsent(body: unknown): boolean {
