@@ -120,7 +120,11 @@ describe("persistence", () => {
     first.clock.advance(3 * MINUTE);
     const token = first.accessToken;
     await first.close();
-    expect(JSON.parse(readFileSync(statePath, "utf8"))).toMatchObject({ version: 1, sites: 12, store: { sessions: [{ id }] } });
+    expect(JSON.parse(readFileSync(statePath, "utf8"))).toMatchObject({
+      version: 2,
+      size: { sites: 12, users: 8, mailboxes: 8 },
+      store: { sessions: [{ id }] },
+    });
 
     const second = await startFrozen({ statePath });
     try {
