@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `m365-backup-emulator`: runs the emulator until SIGINT/SIGTERM and prints what a client needs
- * (URL, CA path, tenant, demo app and token).
+ * (URL, CA path, tenant, demo app and token), and the `export` lines the finder CLI and the
+ * provider read from the environment.
  */
 import { parseArgs } from "node:util";
 import { parseFaultRule } from "./faults";
@@ -49,6 +50,11 @@ async function main(): Promise<void> {
   console.log(`Demo client id: ${emulator.demoApp.clientId}`);
   console.log(`Demo secret:    ${emulator.demoApp.clientSecret}   (a fixed demo value, not a real secret)`);
   console.log(`Access token:   ${emulator.accessToken}`);
+  // The variables the finder CLI (`m365-backup`) and the provider read, ready to paste into another shell.
+  console.log(`\nTo use it from another shell (m365-backup, pulumi up), export:`);
+  console.log(`export NODE_EXTRA_CA_CERTS=${emulator.caPath}`);
+  console.log(`export M365_BACKUP_GRAPH_ENDPOINT=${emulator.url}`);
+  console.log(`export M365_BACKUP_ACCESS_TOKEN=${emulator.accessToken}`);
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
   };
