@@ -100,7 +100,7 @@ function buildProgram(io: Io): Command {
     .action(async (options: Record<string, unknown>) => {
       const { found, missing } = await findForTargets(graphFrom(io), options, "snippet");
       reportMissing(missing, options);
-      io.stdout(renderSnippet(found, windowText(options)));
+      io.stdout(renderSnippet(found, choiceText(options)));
     });
 
   return program;
@@ -197,16 +197,21 @@ async function findForTargets(
 
 function reportMissing(missing: readonly ResolvedTarget[], options: Record<string, unknown>): void {
   if (missing.length === 0) return;
-  throw new NotFoundError(`${missing.map((t) => t.label).join(", ")}: no restore point ${windowText(options)}`);
+  const tag = options.fast === true ? " fast-restore" : "";
+  throw new NotFoundError(`${missing.map((t) => t.label).join(", ")}: no${tag} restore point ${windowText(options)}`);
 }
 
-/** How the window reads in messages and the snippet's header. */
+/** The window as words: `at or after A and at or before B`. */
 function windowText(options: Record<string, unknown>): string {
+  const after = options.after !== undefined ? `at or after ${String(options.after)} and ` : "";
+  return `${after}at or before ${options.before !== undefined ? String(options.before) : "now"}`;
+}
+
+/** How the snippet's points were chosen, for its header. */
+function choiceText(options: Record<string, unknown>): string {
   const which = options.oldest === true ? "the oldest" : "the newest";
   const tag = options.fast === true ? " fast-restore" : "";
-  const after = options.after !== undefined ? ` at or after ${String(options.after)}` : "";
-  const before = ` at or before ${options.before !== undefined ? String(options.before) : "now"}`;
-  return `${which}${tag} restore point${after}${before}`;
+  return `for each object, ${which}${tag} restore point ${windowText(options)}`;
 }
 
 function targetFields(target: ResolvedTarget): { object: string; given: string; protectionUnitId: string } {

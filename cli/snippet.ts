@@ -13,8 +13,8 @@ export interface Found {
   point: RestorePointInfo;
 }
 
-/** The module's text; `window` says how the points were chosen, for the header comment. */
-export function renderSnippet(found: readonly Found[], window: string): string {
+/** The module's text; `choice` says how the points were chosen, for the header comment. */
+export function renderSnippet(found: readonly Found[], choice: string): string {
   const blocks = WORKLOADS.flatMap((workload) => {
     const mine = found.filter((f) => f.target.workload === workload);
     if (mine.length === 0) return [];
@@ -27,7 +27,7 @@ export function renderSnippet(found: readonly Found[], window: string): string {
     return [{ argsType, text: `export const ${property}: ${argsType}[] = [\n${entries.join("\n")}\n];\n` }];
   });
   const imports = `import type { ${blocks.map((b) => b.argsType).join(", ")} } from "pulumi-m365-backup";\n`;
-  return `// Restore points found by \`m365-backup snippet\`: ${comment(window)}.\n${imports}\n${blocks.map((b) => b.text).join("\n")}`;
+  return `// Restore points found by \`m365-backup snippet\`: ${comment(choice)}.\n${imports}\n${blocks.map((b) => b.text).join("\n")}`;
 }
 
 /** Text safe inside a `//` comment: one line. */

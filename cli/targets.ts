@@ -37,7 +37,8 @@ export function targetsOf(options: Record<string, unknown>): Target[] {
 
 /**
  * Matches each target to a protected unit, listing each workload's units once. A value is a
- * protection unit id, the workload's key (site id, directory object id) or its name (URL, email).
+ * protection unit id (taken as it is, whatever its status), the workload's key (site id, directory
+ * object id) or its name (URL, email), matched as a restore session's entry is.
  */
 export async function resolveTargets(graph: GraphClient, targets: readonly Target[]): Promise<ResolvedTarget[]> {
   const workloads = [...new Set(targets.map((t) => t.workload))];
@@ -48,8 +49,8 @@ export async function resolveTargets(graph: GraphClient, targets: readonly Targe
     const units = catalogs.get(workload)!;
     const entry = entryFor(workload, given);
     const byUnitId = units.find((unit) => unit.id.toLowerCase() === given.toLowerCase());
-    const unit = byUnitId ?? matchUnit(workload, units, entry);
-    return { workload, given, unitId: unit.id, label: labelOf(workload, entry) };
+    if (byUnitId !== undefined) return { workload, given, unitId: byUnitId.id, label: `${workload.noun.one} protection unit ${given}` };
+    return { workload, given, unitId: matchUnit(workload, units, entry).id, label: labelOf(workload, entry) };
   });
 }
 
