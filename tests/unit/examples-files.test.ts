@@ -36,7 +36,7 @@ describe.each(NAMES)("examples/%s", (example) => {
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@types/node", "typescript"]);
   });
 
-  it("documents the Graph permissions, the restore point search and how to run it", () => {
+  it("documents the Graph permissions, finding restore points with the finder CLI or a function, and how to run it", () => {
     const readme = read(example, "README.md");
     for (const permission of [
       "BackupRestore-Restore.ReadWrite.All",
@@ -46,8 +46,10 @@ describe.each(NAMES)("examples/%s", (example) => {
     ]) {
       expect(readme).toContain(permission);
     }
-    expect(readme).toContain("az rest --method post");
-    expect(readme).toContain("https://graph.microsoft.com/v1.0/solutions/backupRestore/restorePoints/search");
+    for (const lookup of ["npx m365-backup sites", "npx m365-backup restore-points --site"]) expect(readme).toContain(lookup);
+    // The basic example also shows the program looking its restore points up itself.
+    if (example === "basic") for (const lookup of ["getRestorePoints({", "getSiteProtectionUnits("]) expect(readme).toContain(lookup);
+    expect(readme).not.toMatch(/az rest|curl /);
     for (const command of ["npm install", "pulumi stack init", "pulumi config set"]) expect(readme).toContain(command);
   });
 
