@@ -322,7 +322,7 @@ describe("with the emulator CLI", () => {
       child!.on("exit", (code) => reject(new Error(`the emulator CLI exited with ${code}: ${printed}`)));
       child!.stdout!.on("data", (chunk: Buffer) => {
         printed += chunk.toString();
-        const found = Object.fromEntries([...printed.matchAll(/^export (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+        const found = Object.fromEntries([...printed.matchAll(/^\s*export (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
         if (Object.keys(found).length === 3) resolve(found);
       });
     });
