@@ -27,7 +27,8 @@ export type { ArtifactProgress, SessionProgress } from "./progress";
 export type { StoredSession as StoredSessionRecord } from "./store";
 export type { StoredArtifact, StoredBulkRequest, AppIdentity, ServiceStatus, StoredError, StoredPolicy, StoredUnit } from "./store";
 export type { StoredRule, StoredBulkJob, StoredSearch } from "./store";
-export type { PolicyStatus, UnitStatus } from "./tenant/protection";
+export type { BulkJobStatus, PolicyStatus, UnitStatus } from "./tenant/protection";
+export type { RuleStatus } from "./tenant/rules";
 export { ALL_BACKUP_ROLES };
 
 /** Options of `startEmulator`. */

@@ -20,7 +20,17 @@ import Ajv from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
-import { WORKLOADS } from "../provider/workloads";
+import {
+  DELTA_PATCHES,
+  DOCUMENTED_ALIASES,
+  DOCUMENTED_WRITES,
+  normalizeTemplate,
+  object,
+  patternMatches,
+  value,
+  type WriteRule,
+} from "./spec/documented-operations";
+import { relaxInnerErrorDate, translate } from "./spec/translate";
 
 /** Checks Graph request bodies and responses against one version of the OpenAPI document. */
 export interface SpecValidator {
@@ -33,80 +43,8 @@ export interface SpecValidator {
 type Version = "v1.0" | "beta";
 type JsonObject = { [key: string]: unknown };
 
-const ROOT = "/solutions/backupRestore";
 /** The spec file of each version. */
 const SPEC_FILES: Record<Version, string> = { "v1.0": "BackupRestore.v1.0.full.yml", beta: "BackupRestore.beta.sharepoint-restore.yml" };
-
-/** Documented paths missing from a spec, served with the shapes of a spec path (normalized templates). */
-const DOCUMENTED_ALIASES: Record<string, string> = {
-  [normalizeTemplate(`${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit`)]: normalizeTemplate(`${ROOT}/siteProtectionUnits`),
-};
-
-/** PATCH operations whose answer is a delta echo, with the collection the echo carries (normalized template -> collection). */
-const DELTA_PATCHES: Record<string, string> = Object.fromEntries(
-  WORKLOADS.map((w) => [`PATCH ${normalizeTemplate(`${ROOT}/${w.restoreSession.collection}/{id}`)}`, w.restoreSession.artifacts]),
-);
-
-/** What a client may send, per the docs: a tree of writable properties. */
-type WriteRule =
-  | { kind: "value"; type?: "string" }
-  | { kind: "object"; fields: Record<string, WriteRule> }
-  | { kind: "array"; items: WriteRule }
-  | { kind: "delta"; add: WriteRule; remove: WriteRule }
-  /** Documented as not implemented yet: refused unless empty (the docs' own examples send empty lists). */
-  | { kind: "notImplemented" };
-
-const value: WriteRule = { kind: "value" };
-const notImplemented: WriteRule = { kind: "notImplemented" };
-const text: WriteRule = { kind: "value", type: "string" };
-const object = (fields: Record<string, WriteRule>): WriteRule => ({ kind: "object", fields });
-const arrayOf = (items: WriteRule): WriteRule => ({ kind: "array", items });
-const timePeriod = object({ startDateTime: value, endDateTime: value });
-const artifactToAdd = object({ restorePoint: object({ id: value }), destinationType: value });
-const granularArtifact = object({ browseSessionId: text, id: text });
-const granularMailboxArtifact = object({ restorePoint: object({ id: value }), destinationType: value, searchResponseId: text });
-
-/** Writable request properties of the documented write operations, keyed "METHOD normalized-template". */
-const DOCUMENTED_WRITES: Record<string, WriteRule> = Object.fromEntries([
-  ...WORKLOADS.flatMap((w) => {
-    const { collection, artifacts, granularArtifacts, bulkRequests, bulkNames } = w.restoreSession;
-    const sessions = `${ROOT}/${collection}`;
-    // Granular SharePoint and OneDrive artifacts are documented though absent from the v1.0 spec: typed
-    // here so a client gets a clear answer (the emulator does not restore them).
-    const granular = granularArtifacts ?? `granular${artifacts.charAt(0).toUpperCase()}${artifacts.slice(1)}`;
-    const granularItem = granularArtifacts ? granularMailboxArtifact : granularArtifact;
-    return [
-      [`POST ${normalizeTemplate(sessions)}`, object({ [artifacts]: arrayOf(artifactToAdd), [granular]: arrayOf(granularItem) })],
-      [
-        `PATCH ${normalizeTemplate(`${sessions}/{id}`)}`,
-        object({ [`${artifacts}@delta`]: { kind: "delta", add: artifactToAdd, remove: object({ id: value }) } }),
-      ],
-      [
-        `POST ${normalizeTemplate(`${sessions}/{id}/${bulkRequests}`)}`,
-        object({
-          displayName: value,
-          destinationType: value,
-          protectionTimePeriod: timePeriod,
-          restorePointPreference: value,
-          tags: value,
-          [bulkNames]: value,
-          protectionUnitIds: notImplemented,
-          [w.protectionUnit.key === "siteId" ? "siteIds" : "directoryObjectIds"]: notImplemented,
-        }),
-      ],
-    ] as [string, WriteRule][];
-  }),
-  [
-    `POST ${normalizeTemplate(`${ROOT}/restorePoints/search`)}`,
-    object({
-      protectionUnitIds: value,
-      protectionTimePeriod: timePeriod,
-      restorePointPreference: value,
-      tags: value,
-      artifactQuery: object({ queryExpression: value, artifactType: value }),
-    }),
-  ],
-]);
 
 const validators = new Map<Version, SpecValidator>();
 
@@ -128,9 +66,17 @@ function buildValidator(version: Version): SpecValidator {
   const templates = Object.keys(paths).map((template) => ({ template, segments: normalizeTemplate(template).split("/").slice(1) }));
 
   const findOperation = (method: string, concretePath: string) => {
-    const template = matchTemplate(templates, concretePath);
-    const operation = template === undefined ? undefined : (paths[template][method.toLowerCase()] as JsonObject | undefined);
-    return template === undefined || operation === undefined ? undefined : { template, operation };
+    const path = normalizeTemplate(concretePath.split("?")[0]!.replace(/\/+$/, ""));
+    const direct = { method: method.toLowerCase(), template: matchTemplate(templates, path) };
+    const alias = DOCUMENTED_ALIASES.find((a) => a.from.method === method.toUpperCase() && patternMatches(a.from.pattern, path));
+    for (const target of [
+      direct,
+      ...(alias ? [{ method: alias.to.method.toLowerCase(), template: matchTemplate(templates, alias.to.pattern) }] : []),
+    ]) {
+      const found = target.template === undefined ? undefined : (paths[target.template][target.method] as JsonObject | undefined);
+      if (found) return { template: target.template!, method: target.method, operation: found };
+    }
+    return undefined;
   };
   const unknownOperation = (method: string, path: string) =>
     `no operation ${method.toUpperCase()} ${path} in the ${version} OpenAPI document`;
@@ -143,10 +89,10 @@ function buildValidator(version: Version): SpecValidator {
       const requestBody = found.operation.requestBody as JsonObject | undefined;
       if (!requestBody) return [`(body): ${method.toUpperCase()} ${found.template} takes no request body`];
       if (!isPlainObject(body)) return ["(body): must be a JSON object"];
-      const schemaPointer = pointer("paths", found.template, method.toLowerCase(), "requestBody", "content", "application/json", "schema");
-      const key = `${method.toUpperCase()} ${normalizeTemplate(found.template)}`;
+      const schemaPointer = pointer("paths", found.template, found.method, "requestBody", "content", "application/json", "schema");
+      const key = `${found.method.toUpperCase()} ${normalizeTemplate(found.template)}`;
       // A delta PATCH names collections as "<name>@delta"; type-check its items as the collection's.
-      const problems = requests.validate(schemaPointer, body, method.toLowerCase() === "patch");
+      const problems = requests.validate(schemaPointer, body, found.method === "patch");
       const specSchema = requests.resolve(requests.at(schemaPointer));
       const rule = DOCUMENTED_WRITES[key] ?? requests.writableBySpec(specSchema);
       checkWritable(body, rule, specSchema, requests, "", problems);
@@ -163,7 +109,7 @@ function buildValidator(version: Version): SpecValidator {
       const responseMap = found.operation.responses as Record<string, JsonObject>;
       const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responseMap);
       if (key === undefined) return [`status ${status} is not a documented response of ${method.toUpperCase()} ${found.template}`];
-      let responsePointer = pointer("paths", found.template, method.toLowerCase(), "responses", key);
+      let responsePointer = pointer("paths", found.template, found.method, "responses", key);
       const reference = responseMap[key].$ref;
       if (typeof reference === "string") responsePointer = reference.slice(1);
       const content = responses.at(responsePointer).content as Record<string, unknown> | undefined;
@@ -171,7 +117,7 @@ function buildValidator(version: Version): SpecValidator {
         return isAbsent(body) ? [] : [`(response): ${status} response of ${method.toUpperCase()} ${found.template} has no content`];
       if ("text/plain" in content) return !isAbsent(body) && Number.isInteger(Number(body)) ? [] : ["(response): must be an integer count"];
       const schemaPointer = `${responsePointer}/content/${escapePointer("application/json")}/schema`;
-      const deltaCollection = DELTA_PATCHES[`${method.toUpperCase()} ${normalizeTemplate(found.template)}`];
+      const deltaCollection = DELTA_PATCHES[`${found.method.toUpperCase()} ${normalizeTemplate(found.template)}`];
       if (status < 300 && deltaCollection !== undefined)
         return unique(responses.validateDeltaResponse(schemaPointer, deltaCollection, body));
       return unique(responses.validate(schemaPointer, body));
@@ -310,66 +256,6 @@ class CompiledDocument {
   }
 }
 
-/**
- * Rewrites the OpenAPI schema idioms into JSON Schema ajv understands (see the file comment). For
- * responses, bare `$ref` properties may also be `null`, which Graph sends for unset complex
- * properties (e.g. `"error": null`).
- */
-function translate(node: unknown, purpose: "request" | "response"): unknown {
-  if (Array.isArray(node)) return node.map((item) => translate(item, purpose));
-  if (!isPlainObject(node)) return node;
-  if (typeof node.$ref === "string" && Object.keys(node).length > 1) {
-    // OpenAPI 3.1 allows keywords beside a $ref; draft-07 ajv would not apply them, allOf does.
-    const { $ref, ...siblings } = node;
-    return translate({ ...siblings, allOf: [{ $ref }, ...((siblings.allOf as unknown[] | undefined) ?? [])] }, purpose);
-  }
-  const result: JsonObject = {};
-  for (const [key, child] of Object.entries(node)) {
-    if (key === "nullable") continue;
-    if (key === "additionalProperties") {
-      result[key] = true;
-    } else if (key === "required" && Array.isArray(child)) {
-      const required = child.filter((name) => name !== "@odata.type");
-      if (required.length > 0) result[key] = required;
-    } else if (key === "anyOf" && Array.isArray(child)) {
-      result[key] = child.map((variant) => (isNullPlaceholder(variant) ? { type: "null" } : translate(variant, purpose)));
-    } else if (key === "properties" && isPlainObject(child) && purpose === "response") {
-      result[key] = Object.fromEntries(
-        Object.entries(child).map(([name, property]) => [
-          name,
-          isBareRef(property) ? { anyOf: [property, { type: "null" }] } : translate(property, purpose),
-        ]),
-      );
-    } else {
-      result[key] = translate(child, purpose);
-    }
-  }
-  if (node.nullable === true) {
-    if (typeof result.type === "string") result.type = [result.type, "null"];
-    else return { anyOf: [result, { type: "null" }] };
-    if (Array.isArray(result.enum)) result.enum = [...result.enum, null];
-  }
-  return result;
-}
-
-/**
- * Graph writes `innerError.date` without a zone or fraction (`2024-05-21T04:47:52`, as the error
- * pages of the docs show it); the generated v1.0 document types it as a zoned date-time. Docs win.
- */
-function relaxInnerErrorDate(translated: JsonObject): void {
-  const schemas = (translated.components as JsonObject | undefined)?.schemas as Record<string, JsonObject> | undefined;
-  const date = (schemas?.["microsoft.graph.ODataErrors.InnerError"]?.properties as Record<string, JsonObject> | undefined)?.date;
-  if (!date) return;
-  delete date.format;
-  delete date.pattern;
-}
-
-/** The generator's way to make a `$ref` nullable: `anyOf: [$ref, {type: object, nullable: true}]`. */
-function isNullPlaceholder(node: unknown): boolean {
-  if (!isPlainObject(node) || node.nullable !== true || node.type !== "object") return false;
-  return Object.keys(node).every((key) => ["type", "nullable", "description"].includes(key));
-}
-
 /** Walks a request body against the documented writable tree; OData instance annotations ("@…") are always allowed. */
 function checkWritable(
   body: unknown,
@@ -415,10 +301,9 @@ function checkWritable(
   }
 }
 
-/** Finds the spec path template for a concrete path; literal segments beat parameters, action and cast segments match in any form. */
-function matchTemplate(templates: { template: string; segments: string[] }[], concretePath: string): string | undefined {
-  const path = normalizeTemplate(concretePath.split("?")[0]!.replace(/\/+$/, ""));
-  const segments = (DOCUMENTED_ALIASES[path] ?? path).split("/").slice(1);
+/** Finds the spec template for a normalized path; literal segments beat parameters. */
+function matchTemplate(templates: { template: string; segments: string[] }[], path: string): string | undefined {
+  const segments = path.split("/").slice(1);
   let best: { template: string; literals: number } | undefined;
   for (const candidate of templates) {
     if (candidate.segments.length !== segments.length) continue;
@@ -431,17 +316,6 @@ function matchTemplate(templates: { template: string; segments: string[] }[], co
     if (matches && (!best || literals > best.literals)) best = { template: candidate.template, literals };
   }
   return best?.template;
-}
-
-/**
- * A path or template in one comparable form: lower case, parameters as `{}`, and action or cast
- * segments without their namespace (`microsoft.graph.activate` and `activate`, `graph.x` and `x`).
- */
-function normalizeTemplate(path: string): string {
-  return path
-    .split("/")
-    .map((segment) => (/^\{.*\}$/.test(segment) ? "{}" : segment.toLowerCase().replace(/^(microsoft\.)?graph\./, "")))
-    .join("/");
 }
 
 /** Renders ajv errors as "<dot path>: <message>", dropping the noise of nullable wrappers and of patterns that repeat a format. */
@@ -505,10 +379,6 @@ function encodePointer(jsonPointer: string): string {
 
 function isPlainObject(node: unknown): node is JsonObject {
   return typeof node === "object" && node !== null && !Array.isArray(node);
-}
-
-function isBareRef(node: unknown): boolean {
-  return isPlainObject(node) && typeof node.$ref === "string" && Object.keys(node).length === 1;
 }
 
 function isAbsent(body: unknown): boolean {

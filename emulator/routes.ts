@@ -7,9 +7,12 @@ import { WORKLOADS, type Workload } from "../provider/workloads";
 import type { RouteHandler } from "./context";
 import { listArtifacts, listGranularArtifacts } from "./handlers/artifacts";
 import { createBulkRequest, deleteBulkRequest, getBulkRequest, listBulkRequests } from "./handlers/bulk-requests";
+import { createBulkJob, getBulkJob, listBulkJobs } from "./handlers/bulk-jobs";
 import { getPolicy, listPolicies } from "./handlers/policies";
+import { activatePolicy, createPolicy, deactivatePolicy, deletePolicy, patchPolicy } from "./handlers/policy-writes";
 import { getUnit, listPolicyUnits, listUnits } from "./handlers/protection-units";
 import { getRestorePoint } from "./handlers/restore-points";
+import { createRule, deleteAndUnprotectRule, deleteRule, getRule, listRules, patchRule, runRule } from "./handlers/rules";
 import { searchRestorePoints } from "./handlers/search";
 import { getServiceRoot, type WriteKind } from "./handlers/service";
 import { patchSession } from "./handlers/session-delta";
@@ -19,6 +22,7 @@ const RESTORE_WRITE = ["BackupRestore-Restore.ReadWrite.All"];
 const RESTORE_READ = ["BackupRestore-Restore.Read.All", "BackupRestore-Restore.ReadWrite.All"];
 const SEARCH = ["BackupRestore-Search.Read.All"];
 const CONFIG_READ = ["BackupRestore-Configuration.Read.All", "BackupRestore-Configuration.ReadWrite.All"];
+const CONFIG_WRITE = ["BackupRestore-Configuration.ReadWrite.All"];
 const CONTROL_READ = ["BackupRestore-Control.Read.All", "BackupRestore-Control.ReadWrite.All"];
 
 /** One entry of the route table. */
@@ -43,6 +47,9 @@ function workloadRoutes(workload: Workload): Route[] {
   const bulk = `${sessions}/{id}/${restoreSession.bulkRequests}`;
   const policies = `${ROOT}/${protectionPolicy.collection}`;
   const type = protectionUnit.odataType.replace(/^#microsoft\.graph\./, "");
+  const policyRules = `${policies}/{policyId}/${protectionPolicy.rules}`;
+  const rootRules = `${ROOT}/${protectionPolicy.rules}`;
+  const jobs = `${policies}/{policyId}/${protectionPolicy.bulkJobs}`;
   const routes: Omit<Route, "workload">[] = [
     { method: "POST", template: sessions, roles: RESTORE_WRITE, handler: createSession, writes: "restore" },
     { method: "GET", template: sessions, roles: RESTORE_READ, handler: listSessions },
@@ -57,8 +64,22 @@ function workloadRoutes(workload: Workload): Route[] {
     { method: "GET", template: `${ROOT}/${protectionUnit.collection}`, roles: CONFIG_READ, handler: listUnits },
     { method: "GET", template: `${ROOT}/${protectionUnit.collection}/{unitId}`, roles: CONFIG_READ, handler: getUnit },
     { method: "GET", template: `${ROOT}/protectionUnits/microsoft.graph.${type}`, roles: CONFIG_READ, handler: listUnits },
+    { method: "POST", template: policies, roles: CONFIG_WRITE, handler: createPolicy, writes: "protection" },
     { method: "GET", template: policies, roles: CONFIG_READ, handler: listPolicies },
     { method: "GET", template: `${policies}/{policyId}`, roles: CONFIG_READ, handler: getPolicy },
+    { method: "PATCH", template: `${policies}/{policyId}`, roles: CONFIG_WRITE, handler: patchPolicy, writes: "protection" },
+    { method: "POST", template: policyRules, roles: CONFIG_WRITE, handler: createRule, writes: "protection" },
+    ...[policyRules, rootRules].flatMap((rules): Omit<Route, "workload">[] => [
+      { method: "GET", template: rules, roles: CONFIG_READ, handler: listRules },
+      { method: "GET", template: `${rules}/{ruleId}`, roles: CONFIG_READ, handler: getRule },
+      { method: "DELETE", template: `${rules}/{ruleId}`, roles: CONFIG_WRITE, handler: deleteRule, writes: "protection" },
+      { method: "POST", template: `${rules}/{ruleId}/run`, roles: CONFIG_WRITE, handler: runRule, writes: "protection" },
+      // Only dynamic rules can be changed or deleted with their units: the docs list both for drives and mailboxes only.
+      ...(protectionPolicy.dynamicRules ? dynamicRuleRoutes(rules) : []),
+    ]),
+    { method: "POST", template: jobs, roles: CONFIG_WRITE, handler: createBulkJob, writes: "protection" },
+    { method: "GET", template: jobs, roles: CONFIG_READ, handler: listBulkJobs },
+    { method: "GET", template: `${jobs}/{jobId}`, roles: CONFIG_READ, handler: getBulkJob },
     { method: "GET", template: `${policies}/{policyId}/${protectionUnit.collection}`, roles: CONFIG_READ, handler: listPolicyUnits },
     { method: "GET", template: `${policies}/{policyId}/${protectionUnit.collection}/{unitId}`, roles: CONFIG_READ, handler: getUnit },
   ];
@@ -71,6 +92,19 @@ function workloadRoutes(workload: Workload): Route[] {
     });
   }
   return routes.map((route) => ({ ...route, workload }));
+}
+
+function dynamicRuleRoutes(rules: string): Omit<Route, "workload">[] {
+  return [
+    { method: "PATCH", template: `${rules}/{ruleId}`, roles: CONFIG_WRITE, handler: patchRule, writes: "protection" },
+    {
+      method: "POST",
+      template: `${rules}/{ruleId}/deleteAndUnprotect`,
+      roles: CONFIG_WRITE,
+      handler: deleteAndUnprotectRule,
+      writes: "protection",
+    },
+  ];
 }
 
 /** Routes shared by all workloads. */
@@ -87,6 +121,21 @@ const SHARED_ROUTES: Route[] = [
   { method: "GET", template: `${ROOT}/protectionUnits/{unitId}`, roles: CONFIG_READ, handler: getUnit },
   { method: "GET", template: `${ROOT}/protectionPolicies`, roles: CONFIG_READ, handler: listPolicies },
   { method: "GET", template: `${ROOT}/protectionPolicies/{policyId}`, roles: CONFIG_READ, handler: getPolicy },
+  { method: "DELETE", template: `${ROOT}/protectionPolicies/{policyId}`, roles: CONFIG_WRITE, handler: deletePolicy, writes: "protection" },
+  {
+    method: "POST",
+    template: `${ROOT}/protectionPolicies/{policyId}/activate`,
+    roles: CONFIG_WRITE,
+    handler: activatePolicy,
+    writes: "protection",
+  },
+  {
+    method: "POST",
+    template: `${ROOT}/protectionPolicies/{policyId}/deactivate`,
+    roles: CONFIG_WRITE,
+    handler: deactivatePolicy,
+    writes: "protection",
+  },
 ];
 
 /** Every Graph route the emulator serves. */

@@ -12,11 +12,18 @@ export interface AppIdentity {
   displayName: string;
 }
 
+/** One thing a rule, a bulk job or a bulk request could not do, as a `publicErrorDetail`. */
+export interface StoredIssue {
+  code: string;
+  message: string;
+  target: string;
+}
+
 /** A Graph `publicError` as the emulator records it. */
 export interface StoredError {
   code: string;
   message: string;
-  details?: { code: string; message: string; target: string }[];
+  details?: StoredIssue[];
 }
 
 /** An artifact as stored; its status is derived from the clock (see progress.ts). */
@@ -126,11 +133,12 @@ export interface StoredRule {
   createdBy: AppIdentity;
   lastModifiedDateTime: string;
   lastModifiedBy: AppIdentity;
-  /** Last time the rule was applied (created dynamic, PATCHed, run); it is `active` for a while after. */
-  appliedMs?: number;
-  /** Names the last application could not protect. */
-  unresolved: string[];
-  /** deleteAndUnprotect was called: the rule goes once its units are removed. */
+  /** Last time the rule was applied (at creation, run, PATCH); it reports `active` (`updateRequested` after a PATCH) for a while after. */
+  appliedMs: number;
+  appliedBy: "create" | "run" | "update";
+  /** What the last application could not do. */
+  issues: StoredIssue[];
+  /** deleteAndUnprotect was called: the rule reports `deleteRequested`, then is gone. */
   deleteRequestedMs?: number;
 }
 
@@ -140,11 +148,15 @@ export interface StoredBulkJob {
   workload: WorkloadName;
   policyId: string;
   displayName?: string;
+  /** Site URLs or emails, as sent. */
   names: string[];
+  /** Site ids or directoryObjectIds, as sent. */
+  ids: string[];
   createdDateTime: string;
   createdBy: AppIdentity;
   createdMs: number;
-  unresolved: string[];
+  /** Names (and ids) the job could not add. */
+  issues: StoredIssue[];
 }
 
 /** A restore-point search with an `artifactQuery`, remembered so granular artifacts can refer to it. */

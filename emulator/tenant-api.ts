@@ -8,9 +8,18 @@ import { WORKLOADS, workload as workloadNamed, type WorkloadName } from "../prov
 import type { TenantState } from "./context";
 import { newGuid } from "./ids";
 import { sessionProgress, type SessionProgress } from "./progress";
-import type { ServiceStatus, StoredError, StoredPolicy, StoredSession as StoredSessionRecord, StoredUnit } from "./store";
+import type {
+  ServiceStatus,
+  StoredBulkJob,
+  StoredError,
+  StoredPolicy,
+  StoredRule,
+  StoredSession as StoredSessionRecord,
+  StoredUnit,
+} from "./store";
 import { normalize } from "./tenant/directory";
-import type { PolicyStatus, UnitStatus } from "./tenant/protection";
+import { jobStatus, type BulkJobStatus, type PolicyStatus, type UnitStatus } from "./tenant/protection";
+import { ruleStatus, type RuleStatus } from "./tenant/rules";
 import { liveUnitFor, restorePointsOfObject, statusOfPolicy, statusOfUnit } from "./tenant/units";
 
 /** A seeded SharePoint site and its current protection unit (`protectionUnitId` is "" when none protects it). */
@@ -52,8 +61,13 @@ export type StoredSession = StoredSessionRecord & { status: SessionProgress["sta
 /** A stored protection unit with its status now (`removed` once its removal went through). */
 export type TenantUnit = StoredUnit & { status: UnitStatus };
 
-/** A stored policy with its status now and every unit it ever had (removed ones included). */
-export type TenantPolicy = StoredPolicy & { status: PolicyStatus | "deleted"; units: TenantUnit[] };
+/** A stored policy with its status now, its rules and bulk jobs with theirs, and every unit it ever had (removed ones included). */
+export type TenantPolicy = Omit<StoredPolicy, "rules" | "bulkJobs"> & {
+  status: PolicyStatus | "deleted";
+  rules: (StoredRule & { status: RuleStatus })[];
+  bulkJobs: (StoredBulkJob & { status: BulkJobStatus })[];
+  units: TenantUnit[];
+};
 
 /** The tenant API of a running emulator. */
 export interface TenantApi {
@@ -160,6 +174,8 @@ export function createTenantApi(tenant: TenantState, changed: () => void): Tenan
       store.listPolicies().map((policy) => ({
         ...structuredClone(policy),
         status: policy.deletedDateTime !== undefined ? "deleted" : statusOfPolicy(tenant, policy, clock.nowMs()),
+        rules: policy.rules.map((rule) => ({ ...structuredClone(rule), status: ruleStatus(rule, clock.nowMs()) })),
+        bulkJobs: policy.bulkJobs.map((job) => ({ ...structuredClone(job), status: jobStatus(job, clock.nowMs()) })),
         units: store.unitsOfPolicy(policy.id).map(withStatus),
       })),
     protectionUnits: (workload) =>

@@ -66,7 +66,7 @@ export const KNOWN_GRAPH_HOSTS: readonly string[] = [
 ];
 
 /** Environment fallbacks per config key, in the order they are tried. */
-const ENVIRONMENT_FALLBACKS: Record<string, readonly string[]> = {
+export const ENVIRONMENT_FALLBACKS: Readonly<Record<string, readonly string[]>> = {
   graphEndpoint: ["M365_BACKUP_GRAPH_ENDPOINT"],
   apiVersion: ["M365_BACKUP_API_VERSION"],
   authorityHost: ["AZURE_AUTHORITY_HOST"],

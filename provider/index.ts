@@ -50,3 +50,4 @@ export {
   type ReportArtifact,
   type ReportError,
 } from "./report";
+export * from "./functions";

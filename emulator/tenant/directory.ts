@@ -11,6 +11,8 @@ export interface DirectorySite {
   siteId: string;
   siteWebUrl: string;
   siteName: string;
+  /** When the site last changed (what `lastModifiedDateTime -ge` in site inclusion rules compares). */
+  lastModifiedDateTime: string;
   /** Protected by the seeded SharePoint policy (all seeded sites but the one unprotected site). */
   seededProtected: boolean;
 }
@@ -61,6 +63,8 @@ export interface DirectorySize {
 }
 
 const SHAREPOINT_HOST = "contoso.sharepoint.com";
+const DAY = 24 * 3600 * 1000;
+const SITES_CHANGED_FROM = Date.UTC(2025, 0, 6);
 const ONEDRIVE_HOST = "contoso-my.sharepoint.com";
 const MAIL_DOMAIN = "contoso.com";
 const NAMED_SITES = [
@@ -112,8 +116,8 @@ export class Directory {
     readonly tenantId: string,
     size: DirectorySize,
   ) {
-    for (let i = 0; i < size.sites; i++) this.sites.push(this.site(siteSlug(i), true));
-    this.sites.push(this.site(UNPROTECTED_SITE, false));
+    for (let i = 0; i < size.sites; i++) this.sites.push(this.site(siteSlug(i), true, i));
+    this.sites.push(this.site(UNPROTECTED_SITE, false, size.sites));
 
     for (let i = 0; i < size.users; i++) this.users.push(this.user(...userName(i), true));
     const unprotectedUser = this.user(...UNPROTECTED_USER, false);
@@ -199,13 +203,15 @@ export class Directory {
     return this.groups.find((g) => g.id === normalize(id));
   }
 
-  private site(slug: string, seededProtected: boolean): DirectorySite {
+  private site(slug: string, seededProtected: boolean, index: number): DirectorySite {
     const siteGuid = deterministicGuid(`${this.tenantId}/site/${slug}`);
     const webGuid = deterministicGuid(`${this.tenantId}/web/${slug}`);
     return {
       siteId: `${SHAREPOINT_HOST},${siteGuid},${webGuid}`,
       siteWebUrl: `https://${SHAREPOINT_HOST}/sites/${slug}`,
       siteName: displayName(slug),
+      // One site changed per day from the seed date on, so date rules select a predictable part.
+      lastModifiedDateTime: new Date(SITES_CHANGED_FROM + index * DAY).toISOString(),
       seededProtected,
     };
   }

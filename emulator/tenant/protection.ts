@@ -13,7 +13,7 @@
  * in a requested state, `activeWithErrors` when active with a unit in error, else `active` or
  * `inactive`.
  */
-import type { StoredPolicy, StoredUnit } from "../store";
+import type { StoredBulkJob, StoredPolicy, StoredUnit } from "../store";
 import type { Interval } from "./restore-point-grid";
 
 const MINUTE = 60_000;
@@ -50,7 +50,7 @@ export function protectedIntervals(unit: StoredUnit, policy: StoredPolicy | unde
   for (const activation of policy.activations) {
     const fromMs = Math.max(activation.fromMs, unit.addedMs) + (unit.addedMs === BEGINNING_MS ? 0 : PROTECTION_CHANGE_MS);
     const untilMs = Math.min(activation.untilMs ?? Infinity, unit.removeRequestedMs ?? Infinity);
-    if (fromMs < untilMs) intervals.push({ fromMs, untilMs });
+    if (fromMs <= untilMs) intervals.push({ fromMs, untilMs });
   }
   return intervals;
 }
@@ -71,4 +71,13 @@ export function policyStatus(
 /** The activation period covering `nowMs`, if the policy is switched on then. */
 export function activationAt(policy: StoredPolicy, nowMs: number): StoredPolicy["activations"][number] | undefined {
   return policy.activations.find((a) => a.fromMs <= nowMs && (a.untilMs === undefined || nowMs < a.untilMs));
+}
+
+/** A protection-unit bulk job's status: `active` while it adds its units (15 minutes), then done. */
+export type BulkJobStatus = "active" | "completed" | "completedWithErrors";
+
+/** The status of a bulk job at `nowMs`. */
+export function jobStatus(job: StoredBulkJob, nowMs: number): BulkJobStatus {
+  if (nowMs < job.createdMs + PROTECTION_CHANGE_MS) return "active";
+  return job.issues.length > 0 ? "completedWithErrors" : "completed";
 }

@@ -16,7 +16,7 @@ export const FAST_WINDOW_MS = 14 * DAY;
 /** Retention of every restore point. */
 export const RETENTION_MS = 365 * DAY;
 
-/** A time range `[fromMs, untilMs)` during which a unit was protected. */
+/** A time range `[fromMs, untilMs]` during which a unit was protected (a point taken at the instant protection ended counts). */
 export interface Interval {
   fromMs: number;
   untilMs: number;
@@ -61,7 +61,7 @@ export function isOnGrid(t: number, nowMs: number): boolean {
 
 /** True when `t` lies in one of the intervals. */
 export function isWithin(t: number, intervals: readonly Interval[]): boolean {
-  return intervals.some((i) => t >= i.fromMs && t < i.untilMs);
+  return intervals.some((i) => t >= i.fromMs && t <= i.untilMs);
 }
 
 /** `fastRestore` for points younger than the fast window, else `none`. */
@@ -76,7 +76,7 @@ export function gridTimes(intervals: readonly Interval[], query: GridQuery): num
   for (const interval of ordered) {
     if (found.length >= query.limit) break;
     const fromMs = Math.max(query.fromMs ?? -Infinity, interval.fromMs);
-    const toMs = Math.min(query.toMs ?? Infinity, interval.untilMs - 1);
+    const toMs = Math.min(query.toMs ?? Infinity, interval.untilMs);
     if (fromMs > toMs) continue;
     found.push(...windowTimes({ ...query, fromMs, toMs, limit: query.limit - found.length }));
   }

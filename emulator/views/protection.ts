@@ -1,8 +1,10 @@
 /** Wire views of protection policies and protection units, for every workload. */
 import { workload as workloadNamed } from "../../provider/workloads";
-import type { StoredPolicy, StoredUnit } from "../store";
+import type { RouteContext } from "../context";
+import type { StoredBulkJob, StoredError, StoredIssue, StoredPolicy, StoredRule, StoredUnit } from "../store";
 import type { Directory } from "../tenant/directory";
-import type { PolicyStatus, UnitStatus } from "../tenant/protection";
+import { PROTECTION_CHANGE_MS, type BulkJobStatus, type PolicyStatus, type UnitStatus } from "../tenant/protection";
+import type { RuleStatus } from "../tenant/rules";
 import { identitySet, publicError } from "./common";
 
 /**
@@ -66,3 +68,60 @@ export function unitView(
     offboardRequestedDateTime: NEVER,
   };
 }
+
+/** A `<site|drive|mailbox>ProtectionRule`, as the rule pages show it; `updateRequested` and `deleteRequested` are evolvable members. */
+export function ruleView(rule: StoredRule, status: Exclude<RuleStatus, "deleted">, context: RouteContext): Record<string, unknown> {
+  const { protectionPolicy } = workloadNamed(rule.workload);
+  return {
+    "@odata.type": RULE_TYPES[protectionPolicy.rules],
+    id: rule.id,
+    status: status === "updateRequested" || status === "deleteRequested" ? evolvableMember(status, context) : status,
+    createdBy: identitySet(rule.createdBy),
+    createdDateTime: rule.createdDateTime,
+    lastModifiedBy: identitySet(rule.lastModifiedBy),
+    lastModifiedDateTime: rule.lastModifiedDateTime,
+    isAutoApplyEnabled: rule.isAutoApplyEnabled,
+    [protectionPolicy.ruleExpression]: rule.expression,
+    ...(status === "completedWithErrors" ? { error: publicError(resolutionError(rule.issues)) } : {}),
+  };
+}
+
+/** A `<site|drive|mailbox>ProtectionUnitsBulkAdditionJob`; lists omit the names and ids, as the list page says. */
+export function bulkJobView(job: StoredBulkJob, status: BulkJobStatus, inList: boolean): Record<string, unknown> {
+  const { protectionPolicy } = workloadNamed(job.workload);
+  return {
+    "@odata.type": JOB_TYPES[protectionPolicy.bulkJobs],
+    id: job.id,
+    displayName: job.displayName ?? null,
+    status,
+    ...(inList ? {} : { [protectionPolicy.bulkJobNames]: job.names, [JOB_IDS[protectionPolicy.bulkJobNames]]: job.ids }),
+    createdBy: identitySet(job.createdBy),
+    createdDateTime: job.createdDateTime,
+    lastModifiedBy: identitySet(job.createdBy),
+    lastModifiedDateTime: new Date(status === "active" ? job.createdMs : job.createdMs + PROTECTION_CHANGE_MS).toISOString(),
+    ...(status === "completedWithErrors" ? { error: publicError(resolutionError(job.issues)) } : {}),
+  };
+}
+
+/** The error of a rule or job that could not protect everything, shaped as the job pages show it. */
+function resolutionError(issues: StoredIssue[]): StoredError {
+  return { code: "ProtectionResourcesNotFound", message: "Errors while resolving protection resources", details: issues };
+}
+
+/** Hides evolvable members of protectionRuleStatus from callers that did not opt in. */
+function evolvableMember(value: string, context: RouteContext): string {
+  return context.includeUnknownEnumMembers ? value : "unknownFutureValue";
+}
+
+const RULE_TYPES = {
+  siteInclusionRules: "#microsoft.graph.siteProtectionRule",
+  driveInclusionRules: "#microsoft.graph.driveProtectionRule",
+  mailboxInclusionRules: "#microsoft.graph.mailboxProtectionRule",
+} as const;
+const JOB_TYPES = {
+  siteProtectionUnitsBulkAdditionJobs: "#microsoft.graph.siteProtectionUnitsBulkAdditionJob",
+  driveProtectionUnitsBulkAdditionJobs: "#microsoft.graph.driveProtectionUnitsBulkAdditionJob",
+  mailboxProtectionUnitsBulkAdditionJobs: "#microsoft.graph.mailboxProtectionUnitsBulkAdditionJob",
+} as const;
+/** The property of a bulk job that holds ids, by the property that holds names. */
+export const JOB_IDS = { siteWebUrls: "siteIds", drives: "directoryObjectIds", mailboxes: "directoryObjectIds" } as const;

@@ -43,7 +43,7 @@ export function artifactView(
   progress: ArtifactProgress,
   context: RouteContext,
 ): Record<string, unknown> {
-  const { restoreSession } = workloadNamed(session.workload);
+  const { restoreSession, noun } = workloadNamed(session.workload);
   const hits = artifact.searchResponseId
     ? context.tenant.store.getSearch(artifact.searchResponseId)?.hits[artifact.restorePointId]
     : undefined;
@@ -63,7 +63,7 @@ export function artifactView(
     expirationDateTime: iso(artifact.protectionMs + RETENTION_MS),
   };
   if (progress.status === "failed")
-    view.error = { code: "ArtifactCannotBeRestored", message: "The artifact could not be restored from this restore point." };
+    view.error = { code: "ArtifactCannotBeRestored", message: `The ${noun.one} could not be restored from this restore point.` };
   return view;
 }
 

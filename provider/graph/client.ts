@@ -76,7 +76,8 @@ export interface GraphClient {
   createBulkRequest(workload: Workload, sessionId: string, body: BulkRequestBody): Promise<GraphBulkRequest>;
   listBulkRequests(workload: Workload, sessionId: string): Promise<GraphBulkRequest[]>;
   deleteBulkRequest(workload: Workload, sessionId: string, requestId: string): Promise<"deleted" | "notFound">;
-  listProtectionUnits(workload: Workload): Promise<ProtectionUnit[]>;
+  /** The workload's protection units (all pages): the tenant's, or those of one policy. */
+  listProtectionUnits(workload: Workload, options?: { policyId?: string }): Promise<ProtectionUnit[]>;
   searchRestorePoints(request: RestorePointSearchRequest): Promise<RestorePointSearchResponse>;
   /** One restore point with its protection unit; undefined when Graph no longer has it. */
   getRestorePoint(id: string): Promise<RestorePoint | undefined>;
@@ -243,8 +244,9 @@ export class BackupRestoreClient implements GraphClient {
     return this.remove(paths.bulkRequestPath(workload, sessionId, requestId));
   }
 
-  listProtectionUnits(workload: Workload): Promise<ProtectionUnit[]> {
-    return this.requester.list(protectionUnitSchema, paths.protectionUnitsPath(workload));
+  listProtectionUnits(workload: Workload, options: { policyId?: string } = {}): Promise<ProtectionUnit[]> {
+    const path = options.policyId === undefined ? paths.protectionUnitsPath(workload) : paths.policyUnitsPath(workload, options.policyId);
+    return this.requester.list(protectionUnitSchema, path);
   }
 
   async searchRestorePoints(request: RestorePointSearchRequest): Promise<RestorePointSearchResponse> {

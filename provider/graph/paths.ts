@@ -60,6 +60,11 @@ export function protectionUnitsPath(workload: Workload): string {
   return `${ROOT}/${workload.protectionUnit.collection}`;
 }
 
+/** The protection units of one of a workload's protection policies. */
+export function policyUnitsPath(workload: Workload, policyId: string): string {
+  return `${ROOT}/${workload.protectionPolicy.collection}/${pathSegment(policyId, "protection policy id")}/${workload.protectionUnit.collection}`;
+}
+
 /** One restore point, with its protection unit expanded. */
 export function restorePointPath(id: string): string {
   return `${ROOT}/restorePoints/${pathSegment(id, "restore point id")}?$expand=protectionUnit`;

@@ -62,7 +62,7 @@ describe("status machine", () => {
       error: { code: "UnknownError", message: expect.any(String) },
     });
     expect(view.artifacts[1]).toMatchObject({
-      error: { code: "ArtifactCannotBeRestored" },
+      error: { code: "ArtifactCannotBeRestored", message: "The site could not be restored from this restore point." },
       restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/hr-restored-1",
     });
     expect(sessionSchema.parse(view.session).completedDateTime).toBe(at(35.5));

@@ -124,7 +124,7 @@ describe("failOn", () => {
     const { id, properties } = failure.initFailure!;
     expect(failure.details).toContain(
       `restore session ${id} exists, but the drill failed: the restore ended completedWithError (session error UnknownError: One or more artifacts failed to restore.); ` +
-        `site siteId ${bad!.siteId}: ArtifactCannotBeRestored: The artifact could not be restored from this restore point. ` +
+        `site siteId ${bad!.siteId}: ArtifactCannotBeRestored: The site could not be restored from this restore point. ` +
         "It is kept in the stack state; it is the drill's record; change drillId to run the drill again.",
     );
     expect(properties).toMatchObject({ status: "completedWithError" });

@@ -120,19 +120,35 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     expect(help).toMatch(/^Usage: m365-backup-emulator /);
   });
 
+  it("links the m365-backup finder bin, which runs from the installed dependencies", () => {
+    const help = execFileSync(path.join(project, "node_modules", ".bin", "m365-backup"), ["restore-points", "--help"], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    expect(help).toMatch(/^Usage: m365-backup restore-points \[options\]\n/);
+  });
+
   it.each([
     ["node16 resolution", { module: "node16", moduleResolution: "node16" }],
     // What `pulumi new typescript` generates: classic node resolution, no esModuleInterop, no skipLibCheck.
     ["Pulumi's default tsconfig", { module: "commonjs", moduleResolution: "node", target: "es2020", noImplicitReturns: true }],
   ])("type-checks a strict consumer of the package and its emulator entry (%s, no skipLibCheck)", (_name, options) => {
     const consumer = `
-import { SharePointRestoreSession, type SharePointRestoreSessionArgs } from "pulumi-m365-backup";
+import {
+  getRestorePoints,
+  getSiteProtectionUnitsOutput,
+  SharePointRestoreSession,
+  type GetRestorePointsResult,
+  type SharePointRestoreSessionArgs,
+} from "pulumi-m365-backup";
 import { startEmulator, type Emulator } from "pulumi-m365-backup/emulator";
 
 const args: SharePointRestoreSessionArgs = { siteRestoreArtifacts: [{ restorePointId: "rp" }], destinationType: "inPlace" };
 export const session = new SharePointRestoreSession("drill", args);
 export const status: import("@pulumi/pulumi").Output<string> = session.status;
 export const start: () => Promise<Emulator> = () => startEmulator({ port: 0 });
+export const points: Promise<GetRestorePointsResult> = getRestorePoints({ protectionUnitIds: ["unit"], restorePointPreference: "oldest" });
+export const siteIds = getSiteProtectionUnitsOutput({ status: "protected" }).protectionUnits.apply((units) => units.map((u) => u.siteId));
 // @ts-expect-error destinationType is a closed set
 export const wrong: SharePointRestoreSessionArgs = { siteRestoreArtifacts: [], destinationType: "elsewhere" };
 `;

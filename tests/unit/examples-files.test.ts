@@ -10,8 +10,8 @@ const EXAMPLES = path.resolve(__dirname, "../../examples");
 const NAMES = ["basic", "dr-drill", "gitops", "m365-drill"];
 /** How each example finds what it restores: restore points looked up, or names the service resolves in bulk. */
 const FINDS: Record<string, RegExp> = {
-  basic: /az rest --method post|m365-backup restore-points|getRestorePoints/,
-  "dr-drill": /az rest --method post|m365-backup restore-points|getRestorePoints/,
+  basic: /npx m365-backup restore-points --site[\s\S]*getRestorePoints\(\{/,
+  "dr-drill": /npx m365-backup restore-points --site/,
   gitops: /\*\*bulk addition request\*\*/,
   "m365-drill": /\*\*bulk request\*\*/,
 };
@@ -64,6 +64,7 @@ describe.each(NAMES)("examples/%s", (example) => {
     const readme = read(example, "README.md");
     for (const permission of PERMISSIONS[example]!) expect(readme).toContain(permission);
     expect(readme).toMatch(FINDS[example]!);
+    expect(readme).not.toMatch(/az rest|curl /);
     for (const command of ["npm install", "pulumi stack init", "pulumi config set"]) expect(readme).toContain(command);
   });
 

@@ -3,26 +3,17 @@
  * email, pointInTime?, ... }`) to restore points, on the engine side and before any session
  * exists, so that a bad name fails create with nothing to clean up.
  *
- * The search returns at most five restore points per call in total, so units are searched five at
- * a time to get one result per unit; entries that ask for a different window or tag go in
- * different calls. Searches run concurrently (bounded) under the client's shared throttle; the
- * answer does not depend on their order.
+ * The searches themselves (five units per call, since a search returns at most five restore points
+ * in all) are `graph/restore-point-search.ts`, shared with the program-side `getRestorePoints`.
  */
-import pLimit from "p-limit";
 import type { GraphClient, RestorePointSearchRequest } from "../../graph";
+import { searchEachUnit, type SearchCriteria } from "../../graph/restore-point-search";
 import { DEFAULT_RESTORE_POINT_PREFERENCE, normalizeEmail, normalizeSiteUrl } from "../../schemas/inputs/common";
 import { isUnitArtifact, type ArtifactInput, type UnitArtifactInput } from "../../schemas/inputs/restore-session";
 import type { ProtectionUnit, RestorePoint } from "../../schemas/wire";
-import { LIMITS, type Workload } from "../../workloads";
-import { chunks } from "../chunks";
+import type { Workload } from "../../workloads";
 import { UnitResolutionError } from "../unit-resolution-error";
 import type { ArtifactRequest } from "./state";
-
-/** Restore points one search returns in total (documented), hence units per call for one result each. */
-export const UNITS_PER_SEARCH = LIMITS.resultsPerSearch;
-
-/** Searches in flight at once; the client's throttle gate still bounds requests per origin. */
-export const SEARCH_CONCURRENCY = 8;
 
 /** An entry matched to its protection unit, for the guardrails that count restores per object. */
 export interface ResolvedUnit {
@@ -76,8 +67,8 @@ export async function resolveArtifacts(
 }
 
 /**
- * One restore point per `(unit, choice)`, in the order asked. Throws `UnitResolutionError` naming
- * the first unit without a point in its window.
+ * One restore point per `(unit, choice)`, in the order asked (searched as `searchEachUnit` does).
+ * Throws `UnitResolutionError` naming the first unit without a point in its window.
  */
 export async function searchPoints(
   graph: GraphClient,
@@ -85,42 +76,15 @@ export async function searchPoints(
   now: () => Date,
 ): Promise<RestorePoint[]> {
   const searchedAt = now().toISOString();
-  const indexed = wanted.map((w, index) => ({ ...w, index }));
-  const batches = [...groupBySearch(indexed).values()].flatMap((group) => chunks(group, UNITS_PER_SEARCH));
-  const limit = pLimit(SEARCH_CONCURRENCY);
-  const found: RestorePoint[] = new Array(wanted.length);
-  await Promise.all(
-    batches.map((batch) =>
-      limit(async () => {
-        const response = await graph.searchRestorePoints(
-          searchRequest(
-            batch[0]!.choice,
-            searchedAt,
-            batch.map((b) => b.unitId),
-          ),
-        );
-        for (const { unitId, choice, label, index } of batch) {
-          const point = pick(
-            response.searchResults.map((r) => r.restorePoint).filter((p) => p.protectionUnit?.id?.toLowerCase() === unitId.toLowerCase()),
-            choice,
-          );
-          if (!point) throw new UnitResolutionError(label, `has no restore point ${windowText(choice)}`);
-          found[index] = point;
-        }
-      }),
-    ),
+  const found = await searchEachUnit(
+    graph,
+    wanted.map(({ unitId, choice }) => ({ unitId, criteria: searchCriteria(choice, searchedAt) })),
   );
-  return found;
-}
-
-/**
- * A unit given fewer than five per call may get several points back: take the newest for `latest`,
- * the oldest for `oldest`, whatever order they come in.
- */
-function pick(points: readonly RestorePoint[], choice: PointChoice): RestorePoint | undefined {
-  const time = (p: RestorePoint) => Date.parse(p.protectionDateTime ?? "");
-  const oldest = choice.restorePointPreference === "oldest";
-  return [...points].filter((p) => !Number.isNaN(time(p))).sort((a, b) => (oldest ? time(a) - time(b) : time(b) - time(a)))[0] ?? points[0];
+  return wanted.map(({ choice, label }, index) => {
+    const point = found[index];
+    if (!point) throw new UnitResolutionError(label, `has no restore point ${windowText(choice)}`);
+    return point;
+  });
 }
 
 /** The request fields a named entry stores, so diff can compare requests rather than resolutions. */
@@ -185,22 +149,16 @@ function sameName(kind: "url" | "email", a: string, b: string): boolean {
   }
 }
 
-/** Entries that can share a search call: same window, preference and tag. */
-function groupBySearch<T extends { choice: PointChoice }>(items: readonly T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const c = item.choice;
-    const key = `${c.pointInTime ?? ""}|${c.restorePointPreference ?? DEFAULT_RESTORE_POINT_PREFERENCE}|${c.fastRestoreOnly === true}`;
-    groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
-  return groups;
+/** The search of one batch of units for a choice (item-level restores search one mailbox each). */
+export function searchRequest(choice: PointChoice, now: string, protectionUnitIds: string[]): RestorePointSearchRequest {
+  return { protectionUnitIds, ...searchCriteria(choice, now) };
 }
 
 /**
  * `latest`: the newest point at or before pointInTime (default now). `oldest`: the oldest point at
  * or after pointInTime; without one, the oldest point the service still keeps.
  */
-export function searchRequest(choice: PointChoice, now: string, protectionUnitIds: string[]): RestorePointSearchRequest {
+function searchCriteria(choice: PointChoice, now: string): SearchCriteria {
   const preference = (choice.restorePointPreference ?? DEFAULT_RESTORE_POINT_PREFERENCE) as "latest" | "oldest";
   const window =
     preference === "latest"
@@ -208,7 +166,7 @@ export function searchRequest(choice: PointChoice, now: string, protectionUnitId
       : choice.pointInTime !== undefined
         ? { start: choice.pointInTime, end: now }
         : { end: now };
-  return { protectionUnitIds, ...window, preference, ...(choice.fastRestoreOnly ? { fastRestoreOnly: true } : {}) };
+  return { ...window, preference, ...(choice.fastRestoreOnly ? { fastRestoreOnly: true } : {}) };
 }
 
 function windowText(choice: PointChoice): string {

@@ -244,7 +244,14 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
   const topShape: Record<string, z.ZodTypeAny> = {
     [artifactsKey]: listOf(`{ restorePointId } or { ${unitName} | ${unitKey}, pointInTime? } objects`).optional(),
     ...(granularKey !== undefined
-      ? { [granularKey]: listOf(`{ ${unitName} | ${unitKey} | restorePointId, query } objects`).optional() }
+      ? {
+          // Graph documents no @delta for item-level artifacts: they all go in the create, which takes 50.
+          [granularKey]: listOf(`{ ${unitName} | ${unitKey} | restorePointId, query } objects`)
+            .max(LIMITS.artifactsPerRequest, {
+              error: `a session takes at most ${LIMITS.artifactsPerRequest} item-level restores (all are sent when it is created); split them over several sessions`,
+            })
+            .optional(),
+        }
       : {}),
     bulkRestore: z.unknown().optional(),
     ...settingsShape,
