@@ -12,7 +12,7 @@ let draft: { id: string; properties: Record<string, unknown> };
 
 beforeAll(async () => {
   rig = await startRig();
-  draft = await rig.host.create(urn, inputs([rig.restorePoints[0]!]));
+  draft = await rig.host.create(urn, inputs([rig.restorePoints.sharePoint[0]!]));
 });
 afterAll(() => rig?.close());
 
@@ -21,7 +21,7 @@ function inputs(restorePoints: string[]) {
     siteRestoreArtifacts: restorePoints.map((restorePointId) => ({ restorePointId })),
     destinationType: "new",
     activate: false,
-    __provider: rig.provider,
+    __provider: rig.providers.sharePoint,
   };
 }
 
@@ -61,7 +61,7 @@ describe.each(ENCODED.map((id) => [id.length > 80 ? `${id.slice(0, 8)}… (${id.
     const encoded = encodeURIComponent(id);
     const operations: Record<"read" | "update" | "delete", () => Promise<unknown>> = {
       read: () => rig.host.read(id, urn, draft.properties),
-      update: () => rig.host.update(id, urn, draft.properties, inputs(rig.restorePoints.slice(0, 2)), inputs([rig.restorePoints[0]!])),
+      update: () => rig.host.update(id, urn, draft.properties, inputs(rig.restorePoints.sharePoint.slice(0, 2)), inputs([rig.restorePoints.sharePoint[0]!])),
       delete: () => rig.host.delete(id, urn, draft.properties),
     };
 
@@ -95,7 +95,7 @@ describe.each(REFUSED.map((id) => [id.length > 80 ? `${id.slice(0, 8)}… (${id.
       for (const operation of [
         (): Promise<unknown> => rig.host.read(id, urn, draft.properties),
         () => rig.host.delete(id, urn, draft.properties),
-        () => rig.host.update(id, urn, draft.properties, inputs(rig.restorePoints.slice(0, 2)), inputs([rig.restorePoints[0]!])),
+        () => rig.host.update(id, urn, draft.properties, inputs(rig.restorePoints.sharePoint.slice(0, 2)), inputs([rig.restorePoints.sharePoint[0]!])),
       ]) {
         const outcome = await outcomeOf(operation);
         expect(outcome.ok).toBe(false);
