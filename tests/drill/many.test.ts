@@ -58,7 +58,10 @@ it("more than 1,000 sites fail check with the service's limit, without calling G
   const entries = Array.from({ length: 1001 }, (_, i) => ({ siteId: `site-${i}` }));
   const result = await rig.host.check(rig.urn, {}, rig.props({ siteRestoreArtifacts: entries }));
   expect(result.failures).toEqual([
-    { property: "siteRestoreArtifacts", reason: "a session holds at most 1000 sites; split them over several sessions, or use bulkRestore" },
+    {
+      property: "siteRestoreArtifacts",
+      reason: "a session holds at most 1000 sites; split them over several sessions, or use bulkRestore",
+    },
   ]);
   expect(rig.graphRequests()).toEqual([]);
 });

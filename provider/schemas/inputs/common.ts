@@ -41,7 +41,8 @@ export function failuresFromZod(
       return issue.keys.map((key) => ({
         property: propertyPath([...path, key]),
         reason:
-          (path.length === 0 && Object.hasOwn(hints, key) ? hints[key] : undefined) ?? `unknown property; allowed here: ${allowed.join(", ")}`,
+          (path.length === 0 && Object.hasOwn(hints, key) ? hints[key] : undefined) ??
+          `unknown property; allowed here: ${allowed.join(", ")}`,
       }));
     }
     return [{ property: propertyPath(path) || "(inputs)", reason: issue.message }];
