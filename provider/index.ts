@@ -50,3 +50,26 @@ export {
   type ReportArtifact,
   type ReportError,
 } from "./report";
+export {
+  SharePointProtectionPolicy,
+  SHAREPOINT_PROTECTION_POLICY_TYPE,
+  type SharePointProtectionPolicyArgs,
+} from "./resources/sharePointProtectionPolicy";
+export {
+  OneDriveProtectionPolicy,
+  ONEDRIVE_PROTECTION_POLICY_TYPE,
+  type OneDriveProtectionPolicyArgs,
+} from "./resources/oneDriveProtectionPolicy";
+export {
+  ExchangeProtectionPolicy,
+  EXCHANGE_PROTECTION_POLICY_TYPE,
+  type ExchangeProtectionPolicyArgs,
+} from "./resources/exchangeProtectionPolicy";
+export type {
+  GroupInclusionRuleArgs,
+  ProtectionPolicyOutputs,
+  ProtectionPolicyResource,
+  ProtectionPolicySettingsArgs,
+  SiteInclusionRuleArgs,
+} from "./resources/protection-policy";
+export type { BulkJobOutput, InclusionRuleOutput, ProtectionUnitOutput, RetentionSetting, StatusWait } from "./resources/outputs";
