@@ -4,6 +4,7 @@
  * serves every write that is not safe to repeat (creates, delta PATCHes, activations, bulk requests).
  */
 import type { GraphArtifact, GraphSession } from "../schemas/wire";
+import { isDeltaItemsFailedError } from "./delta-items-failed-error";
 import { GraphRequestError, isGraphRequestError } from "./graph-request-error";
 
 /** How far Graph's clock may be from ours when matching `createdDateTime` to an attempt. */
@@ -26,7 +27,8 @@ export const REFUSED_500_CODES: readonly string[] = ["TooManyActiveRestoreSessio
 export function mayHaveActed(error: unknown): boolean {
   if (!isGraphRequestError(error)) return false;
   if (error.status === 0) return error.code !== "ECONNREFUSED";
-  if (error.status >= 200 && error.status < 300) return true;
+  // A 2xx whose body was read (a delta answer with per-item failures) says exactly what was done.
+  if (error.status >= 200 && error.status < 300) return !isDeltaItemsFailedError(error);
   if (error.status === 500) return error.code === undefined || !REFUSED_500_CODES.includes(error.code);
   return error.status > 500;
 }
