@@ -68,7 +68,7 @@ export async function create(context: PolicyContext, inputs: ProtectionPolicyInp
     units: first.map((key) => unitState({ id: undefined, [workload.protectionUnit.key]: key, status: "protectRequested" } as UnitState)),
   };
   const run = new PolicyRun(context, policy.id, state, inputs);
-  await run.apply(planWork(workload, state, inputs), { fresh: true });
+  await run.apply(planWork(workload, state, inputs), { listUnits: false });
   return { id: policy.id, outs: run.outputs() };
 }
 
@@ -103,16 +103,15 @@ async function adopt(context: PolicyContext, inputs: ProtectionPolicyInputs): Pr
   const work = planWork(workload, state, inputs);
   const deferred =
     work.removeUnits.length + work.deleteRules.length + (work.patchRule ? 1 : 0) + (work.activation === "deactivate" ? 1 : 0);
-  await run.apply(
-    {
-      ...work,
-      removeUnits: [],
-      deleteRules: [],
-      patchRule: undefined,
-      activation: work.activation === "activate" ? "activate" : undefined,
-    },
-    { fresh: false },
-  );
+  // The units were just listed: nothing to look up before adding.
+  const additions = {
+    ...work,
+    removeUnits: [],
+    deleteRules: [],
+    patchRule: undefined,
+    activation: work.activation === "activate" ? ("activate" as const) : undefined,
+  };
+  await run.apply(additions, { listUnits: false });
   if (deferred > 0) {
     log(
       `${workload.title} protection policy ${target.id}: ${deferred} change(s) that remove protection (units or rules the program does not list, ` +
@@ -178,7 +177,7 @@ export async function update(
 ): Promise<dynamic.UpdateResult> {
   const previous = readState(context.workload, olds);
   const run = new PolicyRun(context, id, previous, inputs);
-  await run.apply(planWork(context.workload, previous, inputs), { fresh: false });
+  await run.apply(planWork(context.workload, previous, inputs), { listUnits: true });
   return { outs: run.outputs() };
 }
 
@@ -211,7 +210,7 @@ class PolicyRun {
   }
 
   /** Runs the work in an order where each step leaves Graph consistent: removals first, then additions, then activation. */
-  async apply(work: PolicyWork, options: { fresh: boolean }): Promise<void> {
+  async apply(work: PolicyWork, options: { listUnits: boolean }): Promise<void> {
     const { graph, workload } = this.context;
     const id = this.id;
     if (work.deleteRules.length > 0) {
@@ -224,7 +223,7 @@ class PolicyRun {
       });
     }
     if (work.addKeys.length > 0 || work.removeUnits.length > 0) {
-      await this.step(options.fresh ? "adding units" : "updating units", () => this.changeUnits(work, options.fresh));
+      await this.step(work.removeUnits.length > 0 ? "updating units" : "adding units", () => this.changeUnits(work, options.listUnits));
     } else if (work.rename !== undefined) {
       await this.step("renaming", () => this.patch({ displayName: work.rename }));
     }
@@ -264,17 +263,17 @@ class PolicyRun {
   }
 
   /**
-   * Adds and removes units, at most 50 a PATCH (the rename rides on the first). An existing policy's
-   * units are listed first, so removals use current ids and nothing Graph already holds is sent
-   * again; units found there that the program does not ask for are recorded (the next preview
-   * shows them), not removed now.
+   * Adds and removes units, at most 50 a PATCH (the rename rides on the first). With `listUnits`
+   * (an update) the units are listed first, so removals use current ids and nothing Graph already
+   * holds is sent again; units found there that the program does not ask for are recorded (the
+   * next preview shows them), not removed now.
    */
-  private async changeUnits(work: PolicyWork, fresh: boolean): Promise<void> {
+  private async changeUnits(work: PolicyWork, listUnits: boolean): Promise<void> {
     const { graph, workload, log } = this.context;
     const lower = (key: string) => key.toLowerCase();
     let adds = work.addKeys;
     let removes = work.removeUnits.flatMap((unit) => (unit.id === undefined ? [] : [unit.id]));
-    if (!fresh) {
+    if (listUnits) {
       const listed = await graph.listPolicyUnits(workload, this.id);
       this.observeUnits(listed);
       const live = listed.filter((unit) => unit.status !== "removeRequested");
