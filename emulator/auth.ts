@@ -21,6 +21,8 @@ export const ALL_BACKUP_ROLES: string[] = [
   "BackupRestore-Restore.Read.All",
   "BackupRestore-Search.Read.All",
   "BackupRestore-Configuration.Read.All",
+  "BackupRestore-Configuration.ReadWrite.All",
+  "BackupRestore-Control.Read.All",
 ];
 
 /** An application that may sign in, with the credentials the token endpoint accepts for it. */

@@ -8,6 +8,7 @@ import { parseFaultRule } from "./faults";
 import { startEmulator, type EmulatorOptions } from "./index";
 
 const USAGE = `Usage: m365-backup-emulator [--port N] [--host H] [--state file.json] [--speed X] [--sites N]
+       [--users N] [--mailboxes N] [--no-seed-policies]
        [--latency MS] [--fault '<json FaultRule>']... [--cert cert.pem --key key.pem]`;
 
 async function main(): Promise<void> {
@@ -18,6 +19,9 @@ async function main(): Promise<void> {
       state: { type: "string" },
       speed: { type: "string" },
       sites: { type: "string" },
+      users: { type: "string" },
+      mailboxes: { type: "string" },
+      "no-seed-policies": { type: "boolean" },
       latency: { type: "string" },
       fault: { type: "string", multiple: true },
       cert: { type: "string" },
@@ -36,12 +40,21 @@ async function main(): Promise<void> {
     statePath: values.state,
     speed: optionalNumber(values.speed, "--speed"),
     sites: optionalNumber(values.sites, "--sites"),
+    users: optionalNumber(values.users, "--users"),
+    mailboxes: optionalNumber(values.mailboxes, "--mailboxes"),
+    seedPolicies: values["no-seed-policies"] ? false : undefined,
     latencyMs: optionalNumber(values.latency, "--latency"),
     tls: values.cert && values.key ? { certPath: values.cert, keyPath: values.key } : undefined,
   };
   const faults = (values.fault ?? []).map(parseFaultRule);
   const emulator = await startEmulator(options);
   for (const rule of faults) emulator.faults.add(rule);
+  // Handlers first: whoever reads the output may stop the emulator as soon as the last line is out.
+  const stop = () => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
   console.log(`Graph emulator listening on ${emulator.url}`);
   console.log(`URL:            ${emulator.url}`);
   console.log(`CA certificate: ${emulator.caPath}   (export NODE_EXTRA_CA_CERTS=${emulator.caPath})`);
@@ -49,11 +62,19 @@ async function main(): Promise<void> {
   console.log(`Demo client id: ${emulator.demoApp.clientId}`);
   console.log(`Demo secret:    ${emulator.demoApp.clientSecret}   (a fixed demo value, not a real secret)`);
   console.log(`Access token:   ${emulator.accessToken}`);
-  const stop = () => {
-    void emulator.close().then(() => process.exit(0));
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  const tenant = emulator.tenant;
+  console.log(
+    `Tenant:         ${tenant.sites().length} sites, ${tenant.users().length} users, ${tenant.mailboxes().length} mailboxes, ` +
+      `${tenant.policies().length} protection policies`,
+  );
+  // The variable names are the provider's settings (provider/config.ts), which the emulator may not import.
+  console.log("To point a stack or a shell at it, export:");
+  console.log(`  export NODE_EXTRA_CA_CERTS=${emulator.caPath}`);
+  console.log(`  export M365_BACKUP_GRAPH_ENDPOINT=${emulator.url}`);
+  console.log(`  export M365_BACKUP_ACCESS_TOKEN=${emulator.accessToken}`);
+  console.log("or, to sign in with the demo application's secret instead of the token:");
+  console.log(`  export AZURE_AUTHORITY_HOST=${emulator.url} AZURE_TENANT_ID=${emulator.tenantId}`);
+  console.log(`  export AZURE_CLIENT_ID=${emulator.demoApp.clientId} AZURE_CLIENT_SECRET=${emulator.demoApp.clientSecret}`);
 }
 
 function optionalNumber(value: string | undefined, flag: string): number | undefined {

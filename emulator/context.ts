@@ -1,12 +1,14 @@
-/** What every route handler receives besides the request: path parameters and the tenant. */
+/** What every route handler receives besides the request: path parameters, the workload and the tenant. */
+import type { Workload } from "../provider/workloads";
 import type { VirtualClock } from "./clock";
-import type { SeedTenant } from "./seed";
-import type { SessionStore, AppIdentity } from "./store";
+import type { AppIdentity, TenantStore } from "./store";
+import type { Directory } from "./tenant/directory";
 
 /** The emulator's shared tenant state. */
 export interface TenantState {
-  seed: SeedTenant;
-  store: SessionStore;
+  tenantId: string;
+  directory: Directory;
+  store: TenantStore;
   clock: VirtualClock;
   /** Absolute base URL of the running server, e.g. `https://127.0.0.1:4443`. */
   baseUrl(): string;
@@ -16,6 +18,8 @@ export interface TenantState {
 export interface RouteContext {
   params: Record<string, string>;
   version: "v1.0" | "beta";
+  /** The workload the route belongs to; undefined for the routes shared by all workloads. */
+  workload?: Workload;
   /** Parsed JSON body (undefined when the request had none). */
   body: unknown;
   query: URLSearchParams;
@@ -37,4 +41,15 @@ export function jsonResponse(status: number, body: unknown): Response {
     status,
     headers: { "content-type": "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8" },
   });
+}
+
+/** A `204 No Content`. */
+export function noContent(): Response {
+  return new Response(null, { status: 204 });
+}
+
+/** The workload of a workload-bound route (a route-table bug otherwise). */
+export function routeWorkload(context: RouteContext): Workload {
+  if (!context.workload) throw new Error("route is not bound to a workload");
+  return context.workload;
 }

@@ -5,14 +5,16 @@
  * because faults can reset it or leave it hanging.
  */
 import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import type { Authority, Caller } from "./auth";
 import { jsonResponse, type RouteContext, type TenantState } from "./context";
 import { GraphHttpError, odataErrorBody, type ErrorContext } from "./errors";
 import { faultCode, type FaultDecision, type FaultSet } from "./faults";
 import { Journal, journalBody, journalHeaders, type JournalOutcome } from "./journal";
 import { TERMINAL_STATUSES, sessionProgress } from "./progress";
+import { checkServiceAllows } from "./handlers/service";
 import { matchRoute, templateFor } from "./routes";
-import { RETENTION_MS } from "./seed";
+import { RETENTION_MS } from "./tenant/restore-point-grid";
 
 /** How the transport should finish a request. */
 export type DispatchResult = { kind: "response"; response: Response } | { kind: "reset" } | { kind: "hang" };
@@ -46,6 +48,9 @@ export class Dispatcher {
 
   /** Runs the pipeline for one request. */
   async dispatch(request: Request): Promise<DispatchResult> {
+    const startedAt = performance.now();
+    // Time spent sleeping for added latency or a fault's delay is not the emulator's own handling time.
+    let sleptMs = 0;
     const { tenant, journal } = this.deps;
     const url = new URL(request.url);
     const bodyText = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
@@ -65,7 +70,8 @@ export class Dispatcher {
       body: journalBody(bodyText, request.headers.get("content-type")),
     };
     const finish = (result: DispatchResult, outcome: JournalOutcome): DispatchResult => {
-      journal.record({ ...entry, status: result.kind === "response" ? result.response.status : undefined, outcome });
+      const handlingMs = performance.now() - startedAt - sleptMs;
+      journal.record({ ...entry, status: result.kind === "response" ? result.response.status : undefined, outcome, handlingMs });
       this.deps.afterRequest();
       return result;
     };
@@ -84,7 +90,12 @@ export class Dispatcher {
     });
 
     const latency = (versionMatch ? this.deps.latencyMs : 0) + (fault?.latencyMs ?? 0);
-    if (latency > 0 && (await this.sleepUnlessClosed(latency)) === "closed") return finish({ kind: "reset" }, "reset-before");
+    if (latency > 0) {
+      const sleepStart = performance.now();
+      const slept = await this.sleepUnlessClosed(latency);
+      sleptMs += performance.now() - sleepStart;
+      if (slept === "closed") return finish({ kind: "reset" }, "reset-before");
+    }
     if (fault?.timeout) return finish({ kind: "hang" }, "timeout");
     if (fault?.reset === "before") return finish({ kind: "reset" }, "reset-before");
     if (fault?.status) return finish({ kind: "response", response: decorate(faultResponse(fault, errorContext), errorContext) }, "fault");
@@ -135,6 +146,7 @@ export class Dispatcher {
           `Authorization_RequestDenied: the application needs one of these roles: ${match.route.roles.join(", ")}.`,
         );
       }
+      if (match.route.writes) checkServiceAllows(match.route.writes, this.deps.tenant, this.deps.tenant.clock.nowMs());
       const body = parseBody(bodyText);
       if (body !== undefined) {
         const problems = this.deps.validators[version].validateRequest(request.method, match.specPath, body);
@@ -143,6 +155,7 @@ export class Dispatcher {
       const context: RouteContext = {
         params: match.params,
         version,
+        workload: match.route.workload,
         body,
         query: new URL(request.url).searchParams,
         caller: { id: caller.appId, displayName: caller.displayName },
@@ -223,8 +236,8 @@ async function malformed(response: Response): Promise<Response> {
 /** Terminal sessions disappear one (virtual) year after they completed, as the service purges them. */
 function purgeExpiredSessions(tenant: TenantState): void {
   const now = tenant.clock.nowMs();
-  for (const session of tenant.store.list()) {
+  for (const session of tenant.store.listSessions()) {
     const progress = sessionProgress(session, tenant.store, now);
-    if (TERMINAL_STATUSES.includes(progress.status) && progress.completedMs! + RETENTION_MS <= now) tenant.store.delete(session.id);
+    if (TERMINAL_STATUSES.includes(progress.status) && progress.completedMs! + RETENTION_MS <= now) tenant.store.deleteSession(session.id);
   }
 }

@@ -1,6 +1,8 @@
 /**
- * A local Microsoft Graph emulator for the Backup Storage SharePoint restore-session endpoints,
- * served over HTTPS on loopback and in process (`emulator.fetch`). Entry `pulumi-m365-backup/emulator`.
+ * A local Microsoft Graph emulator for Microsoft 365 Backup Storage (`/solutions/backupRestore`):
+ * restore sessions, bulk restores, restore points, protection policies, units and rules of the
+ * three workloads, served over HTTPS on loopback and in process (`emulator.fetch`). Entry
+ * `pulumi-m365-backup/emulator`.
  */
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { ALL_BACKUP_ROLES, Authority, type AppRegistration, type RevokeOptions } from "./auth";
@@ -11,20 +13,22 @@ import { FaultSet, type FaultRule } from "./faults";
 import { Journal, type JournalEntry } from "./journal";
 import { createSpecValidator } from "./openapi";
 import { loadState, saveState } from "./persistence";
-import { SeedTenant, type SeedSite } from "./seed";
 import { listen } from "./server";
-import { SessionStore, type StoredSession as StoredSessionRecord } from "./store";
-import { sessionProgress, type SessionProgress } from "./progress";
+import { TenantStore } from "./store";
+import { createTenantApi, type SeedSite, type TenantApi } from "./tenant-api";
+import { Directory } from "./tenant/directory";
+import { SEED_ADMIN, SEEDED_AT, seedPolicies } from "./tenant/seed-policies";
 import { loadTlsMaterial } from "./tls";
 
 export type { AppRegistration, FaultRule, JournalEntry, RevokeOptions, SeedSite };
-
-/** A stored session as `tenant.sessions()` shows it: the raw record plus its status at the current virtual time. */
-export type StoredSession = StoredSessionRecord & { status: SessionProgress["status"] };
+export type { SeedGroup, SeedMailbox, SeedUser, StoredSession, TenantApi, TenantPolicy, TenantUnit } from "./tenant-api";
 export type { JournalOutcome } from "./journal";
 export type { ArtifactProgress, SessionProgress } from "./progress";
 export type { StoredSession as StoredSessionRecord } from "./store";
-export type { StoredArtifact, StoredBulkRequest, AppIdentity } from "./store";
+export type { StoredArtifact, StoredBulkRequest, AppIdentity, ServiceStatus, StoredError, StoredPolicy, StoredUnit } from "./store";
+export type { StoredRule, StoredBulkJob, StoredSearch } from "./store";
+export type { BulkJobStatus, PolicyStatus, UnitStatus } from "./tenant/protection";
+export type { RuleStatus } from "./tenant/rules";
 export { ALL_BACKUP_ROLES };
 
 /** Options of `startEmulator`. */
@@ -41,6 +45,12 @@ export interface EmulatorOptions {
   speed?: number;
   /** Seeded protected site count; default 12. */
   sites?: number;
+  /** Seeded users, each with a OneDrive (`adele@contoso.com`, ..., `user-0009@contoso.com`); default 8. */
+  users?: number;
+  /** Seeded user mailboxes (beyond the user count, shared mailboxes); default the user count. Two shared mailboxes are always added. */
+  mailboxes?: number;
+  /** Seed one active protection policy per workload covering the seeded objects; default true (false: no policy, no restore point). */
+  seedPolicies?: boolean;
   /** Virtual clock start (ISO); default the real now. Ignored when a state file supplies the clock (its speed too, unless `speed` is given). */
   now?: string;
   /** Latency added to every Graph request, in milliseconds. */
@@ -95,19 +105,8 @@ export interface Emulator {
      */
     revokeTokens(clientId: string, options?: RevokeOptions): void;
   };
-  /** Direct access to the tenant, for out-of-band changes in tests and drills. */
-  tenant: {
-    /** The seeded sites, protected first, then one unprotected site (empty `protectionUnitId`). */
-    sites(): SeedSite[];
-    /** The id of a protected site's newest restore point at the current virtual time. */
-    latestRestorePointId(siteId: string): string;
-    /** Every stored session with its status at the current virtual time. */
-    sessions(): StoredSession[];
-    /** Deletes a session as if it were removed outside Pulumi (or purged). */
-    deleteSession(id: string): void;
-    /** Decides how the restore of a restore point (or of every restore point of a site) ends. */
-    setArtifactOutcome(restorePointIdOrSiteId: string, outcome: "succeeded" | "failed"): void;
-  };
+  /** Direct access to the tenant, for out-of-band changes and invariant checks in tests and drills (see tenant-api.ts). */
+  tenant: TenantApi;
   /** Issues a bearer token for a registered application (default: the demo app). */
   issueToken(clientId?: string, roles?: string[]): string;
   /** Serves one request in process, without TLS, through the same handlers. */
@@ -125,23 +124,38 @@ export const DEMO_APP = {
   displayName: "pulumi-m365-backup demo",
 } as const;
 const DEFAULT_SITES = 12;
+const DEFAULT_USERS = 8;
 const DEMO_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
 /** Starts the emulator: HTTPS on `host:port` plus the same handlers in process. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const host = options.host ?? "127.0.0.1";
-  const persisted = options.statePath ? loadState(options.statePath) : undefined;
+  const persisted = options.statePath ? loadState(options.statePath, { users: options.users ?? DEFAULT_USERS }) : undefined;
   const speed = options.speed ?? persisted?.clock.speed ?? 1;
   const clock = new VirtualClock(options.now ? new Date(options.now) : new Date(), speed);
   // Virtual time went on while no process ran, at the speed it had.
   if (persisted) clock.rebase(persisted.clock.virtualMs + (Date.now() - persisted.clock.savedAtMs) * persisted.clock.speed);
-  const store = new SessionStore();
-  if (persisted) store.restore(persisted.store);
-  const sites = options.sites ?? persisted?.sites ?? DEFAULT_SITES;
-  const seed = new SeedTenant(DEMO_TENANT_ID, sites);
+  const users = options.users ?? persisted?.size.users ?? DEFAULT_USERS;
+  const size = {
+    sites: options.sites ?? persisted?.size.sites ?? DEFAULT_SITES,
+    users,
+    mailboxes: options.mailboxes ?? persisted?.size.mailboxes ?? users,
+  };
+  const directory = new Directory(DEMO_TENANT_ID, size);
+  const store = new TenantStore({
+    status: "enabled",
+    disableReason: "none",
+    gracePeriodDateTime: null,
+    restoreAllowedTillDateTime: null,
+    lastModifiedBy: SEED_ADMIN,
+    lastModifiedDateTime: SEEDED_AT,
+  });
+  if (persisted) store.restore({ ...persisted.store, serviceStatus: persisted.store.serviceStatus ?? store.serviceStatus });
+  // A first-release state file has sessions but no policies yet: seed them as a fresh tenant would have them.
+  if ((!persisted || !persisted.seeded) && options.seedPolicies !== false) seedPolicies(store, directory);
 
   let url = "";
-  const tenant: TenantState = { seed, store, clock, baseUrl: () => url };
+  const tenant: TenantState = { tenantId: DEMO_TENANT_ID, directory, store, clock, baseUrl: () => url };
   // A persisted signing key keeps tokens from an earlier run valid (demo: up, refresh, destroy).
   const signingKeyPem = persisted?.signingKeyPem ?? (options.statePath ? newSigningKeyPem() : undefined);
   const authority = new Authority({
@@ -155,9 +169,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const save = () => {
     if (!options.statePath) return;
     saveState(options.statePath, {
-      version: 1,
+      version: 2,
       clock: { virtualMs: clock.nowMs(), savedAtMs: Date.now(), speed: clock.currentSpeed() },
-      sites,
+      size,
+      seeded: true,
       signingKeyPem: signingKeyPem!,
       store: store.snapshot(),
     });
@@ -210,25 +225,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     journal: { entries: () => journal.entries(), clear: () => journal.clear() },
     apps: { register: (app) => authority.register(app), revokeTokens: (clientId, opts) => authority.revokeTokens(clientId, opts) },
-    tenant: {
-      sites: () =>
-        seed.sites.map(({ siteId, siteWebUrl, siteName, protectionUnitId }) => ({ siteId, siteWebUrl, siteName, protectionUnitId })),
-      latestRestorePointId: (siteId) => {
-        const site = seed.siteByIdOrUrl(siteId);
-        const point = site && seed.latestRestorePoint(site, clock.nowMs());
-        if (!point) throw new Error(`No restore point exists for site '${siteId}' (unknown or unprotected site).`);
-        return point.id;
-      },
-      sessions: () => store.list().map((s) => ({ ...structuredClone(s), status: sessionProgress(s, store, clock.nowMs()).status })),
-      deleteSession: (id) => {
-        store.delete(id);
-        save();
-      },
-      setArtifactOutcome: (key, outcome) => {
-        store.outcomes[key] = outcome;
-        save();
-      },
-    },
+    tenant: createTenantApi(tenant, save),
     issueToken: (clientId = DEMO_APP.clientId, roles) => authority.issueToken(clientId, roles),
     fetch: (request) => inProcessFetch(dispatcher, request, closed),
     close: async () => {

@@ -17,6 +17,12 @@ export interface JournalEntry {
   /** HTTP status sent; undefined when no response was sent. */
   status?: number;
   outcome: JournalOutcome;
+  /**
+   * The emulator's own time handling the request, in real milliseconds (`performance.now()`),
+   * excluding added latency and fault delays: a lower bound for what a client waited. The emulator
+   * always sets it; it is optional only so entries made by hand (test fixtures) stay valid.
+   */
+  handlingMs?: number;
 }
 
 const REDACTED = "[redacted]";

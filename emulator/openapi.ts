@@ -1,12 +1,18 @@
 /**
  * Spec fidelity for the emulator: request bodies and responses checked against Microsoft's
- * OpenAPI document in `graph-spec/`, plus the documented write rules the generated spec leaves out.
+ * OpenAPI documents in `graph-spec/` (the full v1.0 document for v1.0, the trimmed SharePoint one
+ * for beta), plus the documented write rules the generated spec leaves out.
  *
- * The spec is translated to JSON Schema once per version (OpenAPI 3.0 `nullable`, and Graph's
- * `additionalProperties: {type: object}` which would reject every string-valued OData annotation)
- * and compiled with ajv. Where the docs and the spec disagree, the docs win
- * (docs/graph-backuprestore.md): only the artifact collections are writable on sessions, the PATCH
- * response echoes the delta array, and empty create bodies are allowed.
+ * The spec is translated to JSON Schema once per version and compiled with ajv: `nullable` (3.0
+ * style, still used by the 3.1 document) becomes a `null` type, the generator's
+ * `anyOf: [$ref, {type: object, nullable: true}]` becomes "the reference or null", `$ref` siblings
+ * are kept beside the reference, the generator's `required: ['@odata.type']` on every type is
+ * dropped (Graph sends `@odata.type` only where a type is ambiguous; the docs' examples omit it on
+ * nested values), and open `additionalProperties` become `true` (Graph's `{type: object}` would
+ * reject every string-valued OData annotation). Where the docs and the spec disagree, the docs win
+ * (docs/graph-backuprestore.md): only the documented properties are writable, the PATCH response
+ * echoes the delta array, and empty create bodies are allowed. Paths match whatever form the
+ * action and cast segments take (`activate`, `microsoft.graph.activate`, `graph.siteProtectionUnit`).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,6 +20,17 @@ import Ajv from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { parse } from "yaml";
+import {
+  DELTA_PATCHES,
+  DOCUMENTED_ALIASES,
+  DOCUMENTED_WRITES,
+  normalizeTemplate,
+  object,
+  patternMatches,
+  value,
+  type WriteRule,
+} from "./spec/documented-operations";
+import { relaxInnerErrorDate, translate } from "./spec/translate";
 
 /** Checks Graph request bodies and responses against one version of the OpenAPI document. */
 export interface SpecValidator {
@@ -26,58 +43,8 @@ export interface SpecValidator {
 type Version = "v1.0" | "beta";
 type JsonObject = { [key: string]: unknown };
 
-const SESSION_ITEM = "/solutions/backupRestore/sharePointRestoreSessions/{sharePointRestoreSession-id}";
-
-/** Documented paths missing from the trimmed spec, served with the shapes of a spec path. */
-const DOCUMENTED_ALIASES: Record<string, string> = {
-  "/solutions/backupRestore/protectionUnits/microsoft.graph.siteProtectionUnit": "/solutions/backupRestore/siteProtectionUnits",
-};
-
-/** What a client may send, per the docs: a tree of writable properties. */
-type WriteRule =
-  | { kind: "value"; type?: "string" }
-  | { kind: "object"; fields: Record<string, WriteRule> }
-  | { kind: "array"; items: WriteRule }
-  | { kind: "delta"; add: WriteRule; remove: WriteRule };
-
-const value: WriteRule = { kind: "value" };
-const text: WriteRule = { kind: "value", type: "string" };
-const object = (fields: Record<string, WriteRule>): WriteRule => ({ kind: "object", fields });
-const arrayOf = (items: WriteRule): WriteRule => ({ kind: "array", items });
-const timePeriod = object({ startDateTime: value, endDateTime: value });
-const siteArtifactToAdd = object({ restorePoint: object({ id: value }), destinationType: value });
-// Granular artifacts are documented for v1.0 too, though the v1.0 spec snapshot lacks them: typed here.
-const granularArtifact = object({ browseSessionId: text, id: text });
-
-/** Writable request properties of the documented write operations, keyed "METHOD spec-path". */
-const DOCUMENTED_WRITES: Record<string, WriteRule> = {
-  "POST /solutions/backupRestore/sharePointRestoreSessions": object({
-    siteRestoreArtifacts: arrayOf(siteArtifactToAdd),
-    granularSiteRestoreArtifacts: arrayOf(granularArtifact),
-  }),
-  [`PATCH ${SESSION_ITEM}`]: object({
-    "siteRestoreArtifacts@delta": { kind: "delta", add: siteArtifactToAdd, remove: object({ id: value }) },
-  }),
-  [`POST ${SESSION_ITEM}/siteRestoreArtifactsBulkAdditionRequests`]: object({
-    displayName: value,
-    destinationType: value,
-    protectionTimePeriod: timePeriod,
-    restorePointPreference: value,
-    tags: value,
-    siteWebUrls: value,
-    siteIds: value,
-  }),
-  "POST /solutions/backupRestore/restorePoints/microsoft.graph.search": object({
-    protectionUnitIds: value,
-    protectionTimePeriod: timePeriod,
-    restorePointPreference: value,
-    tags: value,
-    artifactQuery: object({ queryExpression: value, artifactType: value }),
-  }),
-};
-
-/** Properties the spec declares writable that the docs say are not implemented. */
-const NOT_IMPLEMENTED: Record<string, string> = { protectionUnitIds: "is not implemented by the service (documented: don't use)" };
+/** The spec file of each version. */
+const SPEC_FILES: Record<Version, string> = { "v1.0": "BackupRestore.v1.0.full.yml", beta: "BackupRestore.beta.sharepoint-restore.yml" };
 
 const validators = new Map<Version, SpecValidator>();
 
@@ -92,18 +59,24 @@ export function createSpecValidator(version: Version): SpecValidator {
 }
 
 function buildValidator(version: Version): SpecValidator {
-  const document = parse(
-    readFileSync(join(findPackageRoot(), "graph-spec", `BackupRestore.${version}.sharepoint-restore.yml`), "utf8"),
-  ) as JsonObject;
+  const document = parse(readFileSync(join(findPackageRoot(), "graph-spec", SPEC_FILES[version]), "utf8")) as JsonObject;
   const paths = document.paths as Record<string, JsonObject>;
   const requests = new CompiledDocument(document, version, "request");
   const responses = new CompiledDocument(document, version, "response");
-  const templates = Object.keys(paths).map((template) => ({ template, segments: template.split("/").slice(1) }));
+  const templates = Object.keys(paths).map((template) => ({ template, segments: normalizeTemplate(template).split("/").slice(1) }));
 
   const findOperation = (method: string, concretePath: string) => {
-    const template = matchTemplate(templates, concretePath);
-    const operation = template === undefined ? undefined : (paths[template][method.toLowerCase()] as JsonObject | undefined);
-    return template === undefined || operation === undefined ? undefined : { template, operation };
+    const path = normalizeTemplate(concretePath.split("?")[0]!.replace(/\/+$/, ""));
+    const direct = { method: method.toLowerCase(), template: matchTemplate(templates, path) };
+    const alias = DOCUMENTED_ALIASES.find((a) => a.from.method === method.toUpperCase() && patternMatches(a.from.pattern, path));
+    for (const target of [
+      direct,
+      ...(alias ? [{ method: alias.to.method.toLowerCase(), template: matchTemplate(templates, alias.to.pattern) }] : []),
+    ]) {
+      const found = target.template === undefined ? undefined : (paths[target.template][target.method] as JsonObject | undefined);
+      if (found) return { template: target.template!, method: target.method, operation: found };
+    }
+    return undefined;
   };
   const unknownOperation = (method: string, path: string) =>
     `no operation ${method.toUpperCase()} ${path} in the ${version} OpenAPI document`;
@@ -116,10 +89,10 @@ function buildValidator(version: Version): SpecValidator {
       const requestBody = found.operation.requestBody as JsonObject | undefined;
       if (!requestBody) return [`(body): ${method.toUpperCase()} ${found.template} takes no request body`];
       if (!isPlainObject(body)) return ["(body): must be a JSON object"];
-      const schemaPointer = pointer("paths", found.template, method.toLowerCase(), "requestBody", "content", "application/json", "schema");
-      const key = `${method.toUpperCase()} ${found.template}`;
+      const schemaPointer = pointer("paths", found.template, found.method, "requestBody", "content", "application/json", "schema");
+      const key = `${found.method.toUpperCase()} ${normalizeTemplate(found.template)}`;
       // A delta PATCH names collections as "<name>@delta"; type-check its items as the collection's.
-      const problems = requests.validate(schemaPointer, body, method.toLowerCase() === "patch");
+      const problems = requests.validate(schemaPointer, body, found.method === "patch");
       const specSchema = requests.resolve(requests.at(schemaPointer));
       const rule = DOCUMENTED_WRITES[key] ?? requests.writableBySpec(specSchema);
       checkWritable(body, rule, specSchema, requests, "", problems);
@@ -136,7 +109,7 @@ function buildValidator(version: Version): SpecValidator {
       const responseMap = found.operation.responses as Record<string, JsonObject>;
       const key = [String(status), `${String(status)[0]}XX`, "default"].find((k) => k in responseMap);
       if (key === undefined) return [`status ${status} is not a documented response of ${method.toUpperCase()} ${found.template}`];
-      let responsePointer = pointer("paths", found.template, method.toLowerCase(), "responses", key);
+      let responsePointer = pointer("paths", found.template, found.method, "responses", key);
       const reference = responseMap[key].$ref;
       if (typeof reference === "string") responsePointer = reference.slice(1);
       const content = responses.at(responsePointer).content as Record<string, unknown> | undefined;
@@ -144,9 +117,9 @@ function buildValidator(version: Version): SpecValidator {
         return isAbsent(body) ? [] : [`(response): ${status} response of ${method.toUpperCase()} ${found.template} has no content`];
       if ("text/plain" in content) return !isAbsent(body) && Number.isInteger(Number(body)) ? [] : ["(response): must be an integer count"];
       const schemaPointer = `${responsePointer}/content/${escapePointer("application/json")}/schema`;
-      if (status < 300 && `${method.toUpperCase()} ${found.template}` === `PATCH ${SESSION_ITEM}`) {
-        return unique(responses.validateDeltaResponse(schemaPointer, body));
-      }
+      const deltaCollection = DELTA_PATCHES[`${found.method.toUpperCase()} ${normalizeTemplate(found.template)}`];
+      if (status < 300 && deltaCollection !== undefined)
+        return unique(responses.validateDeltaResponse(schemaPointer, deltaCollection, body));
       return unique(responses.validate(schemaPointer, body));
     },
   };
@@ -166,6 +139,7 @@ class CompiledDocument {
   ) {
     this.id = `https://graph-spec.local/${version}/${purpose}.json`;
     this.translated = translate({ paths: document.paths, components: document.components }, purpose) as JsonObject;
+    relaxInnerErrorDate(this.translated);
     this.ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(this.ajv);
     this.ajv.addSchema({ ...this.translated, $id: this.id });
@@ -178,9 +152,9 @@ class CompiledDocument {
   }
 
   /** The documented PATCH answer: the delta items echoed (as `value` or `<name>@delta`), each an artifact or a per-item failure. */
-  validateDeltaResponse(schemaPointer: string, body: unknown): string[] {
+  validateDeltaResponse(schemaPointer: string, collection: string, body: unknown): string[] {
     const sessionRef = { $ref: `${this.id}#${encodePointer(schemaPointer)}` };
-    const itemsRef = { $ref: `${this.id}#${encodePointer(this.collectionItemsPointer(schemaPointer, "siteRestoreArtifacts"))}` };
+    const itemsRef = { $ref: `${this.id}#${encodePointer(this.collectionItemsPointer(schemaPointer, collection))}` };
     const deltaItem = {
       if: { type: "object", required: ["@Core.DataModificationException"] },
       then: {
@@ -198,8 +172,8 @@ class CompiledDocument {
       else: itemsRef,
     };
     const deltaArray = { type: "array", items: deltaItem };
-    const schema = { allOf: [sessionRef, { properties: { value: deltaArray, "siteRestoreArtifacts@delta": deltaArray } }] };
-    return this.run(`${schemaPointer}|delta-response`, schema, body);
+    const schema = { allOf: [sessionRef, { properties: { value: deltaArray, [`${collection}@delta`]: deltaArray } }] };
+    return this.run(`${schemaPointer}|${collection}|delta-response`, schema, body);
   }
 
   /** The translated node at a JSON pointer. */
@@ -214,7 +188,8 @@ class CompiledDocument {
     if (!schema) return { properties: {} };
     if (typeof schema.$ref === "string") return this.resolve(this.at(schema.$ref.slice(1)));
     const merged: { title?: string; properties: Record<string, JsonObject> } = { properties: {} };
-    for (const part of (schema.allOf as JsonObject[] | undefined) ?? []) {
+    // A nullable reference is `anyOf: [$ref, {type: null}]`: its properties are the reference's.
+    for (const part of [...((schema.allOf as JsonObject[] | undefined) ?? []), ...((schema.anyOf as JsonObject[] | undefined) ?? [])]) {
       const resolved = this.resolve(part);
       Object.assign(merged.properties, resolved.properties);
       merged.title = resolved.title ?? merged.title;
@@ -281,39 +256,6 @@ class CompiledDocument {
   }
 }
 
-/**
- * Rewrites OpenAPI 3.0 schema idioms into JSON Schema: `nullable` becomes a `null` type (and enum
- * member), open `additionalProperties` become `true` (Graph's `{type: object}` would reject string
- * annotations such as `@odata.context`). For responses, `$ref` properties may also be `null`,
- * which Graph sends for unset complex properties (e.g. `"error": null`).
- */
-function translate(node: unknown, purpose: "request" | "response"): unknown {
-  if (Array.isArray(node)) return node.map((item) => translate(item, purpose));
-  if (!isPlainObject(node)) return node;
-  const result: JsonObject = {};
-  for (const [key, child] of Object.entries(node)) {
-    if (key === "nullable") continue;
-    if (key === "additionalProperties") {
-      result[key] = true;
-    } else if (key === "properties" && isPlainObject(child) && purpose === "response") {
-      result[key] = Object.fromEntries(
-        Object.entries(child).map(([name, property]) => [
-          name,
-          isBareRef(property) ? { anyOf: [property, { type: "null" }] } : translate(property, purpose),
-        ]),
-      );
-    } else {
-      result[key] = translate(child, purpose);
-    }
-  }
-  if (node.nullable === true) {
-    if (typeof result.type === "string") result.type = [result.type, "null"];
-    else return { anyOf: [result, { type: "null" }] };
-    if (Array.isArray(result.enum)) result.enum = [...result.enum, null];
-  }
-  return result;
-}
-
 /** Walks a request body against the documented writable tree; OData instance annotations ("@…") are always allowed. */
 function checkWritable(
   body: unknown,
@@ -323,6 +265,10 @@ function checkWritable(
   path: string,
   problems: string[],
 ): void {
+  if (rule.kind === "notImplemented") {
+    if (!(Array.isArray(body) && body.length === 0)) problems.push(`${path}: is not implemented by the service (documented: don't use)`);
+    return;
+  }
   if (rule.kind === "value") {
     if (rule.type === "string" && body !== undefined && body !== null && typeof body !== "string")
       problems.push(`${path || "(body)"}: must be string`);
@@ -347,8 +293,6 @@ function checkWritable(
       const ownSpec = spec?.properties[key.replace(/@delta$/, "")];
       const childSpec = childRule.kind === "object" ? ownSpec : document.itemsOf(ownSpec);
       checkWritable(child, childRule, childSpec ? document.resolve(childSpec) : undefined, document, childPath, problems);
-    } else if (key in NOT_IMPLEMENTED && specProperty) {
-      problems.push(`${childPath}: ${NOT_IMPLEMENTED[key]}`);
     } else if (specProperty) {
       problems.push(`${childPath}: is read-only`);
     } else {
@@ -357,21 +301,17 @@ function checkWritable(
   }
 }
 
-/** Finds the spec path template for a concrete path; literal segments beat parameters, short action names match "microsoft.graph.<action>". */
-function matchTemplate(templates: { template: string; segments: string[] }[], concretePath: string): string | undefined {
-  const path = concretePath.split("?")[0].replace(/\/+$/, "");
-  const aliased = Object.entries(DOCUMENTED_ALIASES).find(([alias]) => alias.toLowerCase() === path.toLowerCase());
-  const segments = (aliased ? aliased[1] : path).split("/").slice(1);
+/** Finds the spec template for a normalized path; literal segments beat parameters. */
+function matchTemplate(templates: { template: string; segments: string[] }[], path: string): string | undefined {
+  const segments = path.split("/").slice(1);
   let best: { template: string; literals: number } | undefined;
   for (const candidate of templates) {
     if (candidate.segments.length !== segments.length) continue;
     let literals = 0;
     const matches = candidate.segments.every((segment, i) => {
-      if (segment.startsWith("{") && segment.endsWith("}")) return segments[i].length > 0;
-      const given = segments[i].toLowerCase();
-      const literal = segment.toLowerCase();
+      if (segment === "{}") return segments[i]!.length > 0;
       literals += 1;
-      return given === literal || (literal.startsWith("microsoft.graph.") && given === literal.slice("microsoft.graph.".length));
+      return segments[i] === segment;
     });
     if (matches && (!best || literals > best.literals)) best = { template: candidate.template, literals };
   }
@@ -439,10 +379,6 @@ function encodePointer(jsonPointer: string): string {
 
 function isPlainObject(node: unknown): node is JsonObject {
   return typeof node === "object" && node !== null && !Array.isArray(node);
-}
-
-function isBareRef(node: unknown): boolean {
-  return isPlainObject(node) && typeof node.$ref === "string" && Object.keys(node).length === 1;
 }
 
 function isAbsent(body: unknown): boolean {

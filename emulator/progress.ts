@@ -8,9 +8,7 @@
  *   start(i) .. end(i)     artifact i `inProgress`  (end(i) = start(i) + 25m + (i mod 4) * 5m)
  *   end(i) ..              artifact i `succeeded` or `failed`; the session is terminal once all are.
  */
-import type { SeedTenant } from "./seed";
-import type { SessionStore, StoredArtifact, StoredSession } from "./store";
-import { deterministicGuid } from "./ids";
+import type { TenantStore, StoredArtifact, StoredSession } from "./store";
 
 const MINUTE = 60_000;
 /** How long a session stays `activating`. */
@@ -37,7 +35,7 @@ export const ACTIVE_STATUSES: readonly string[] = ["activating", "active"];
 export const TERMINAL_STATUSES: readonly string[] = ["completed", "completedWithError", "failed"];
 
 /** Computes a session's progress at `nowMs`, freezing artifact outcomes the first time they are seen. */
-export function sessionProgress(session: StoredSession, store: SessionStore, nowMs: number): SessionProgress {
+export function sessionProgress(session: StoredSession, store: TenantStore, nowMs: number): SessionProgress {
   const activatedMs = session.activatedDateTime ? Date.parse(session.activatedDateTime) : undefined;
   const artifacts = session.artifacts.map((a) => artifactProgress(a, activatedMs, store, nowMs));
   const counts = {
@@ -54,7 +52,7 @@ export function sessionProgress(session: StoredSession, store: SessionStore, now
   return { status, completedMs, counts, artifacts };
 }
 
-function artifactProgress(artifact: StoredArtifact, activatedMs: number | undefined, store: SessionStore, nowMs: number): ArtifactProgress {
+function artifactProgress(artifact: StoredArtifact, activatedMs: number | undefined, store: TenantStore, nowMs: number): ArtifactProgress {
   if (activatedMs === undefined || artifact.ordinal === undefined) return { status: "added" };
   const i = artifact.ordinal;
   const startMs = activatedMs + 5 * MINUTE + i * 30_000;
@@ -63,22 +61,6 @@ function artifactProgress(artifact: StoredArtifact, activatedMs: number | undefi
   if (nowMs < startMs) return { status: "scheduled" };
   if (nowMs < endMs) return { status: "inProgress", startMs };
   // Outcomes chosen by tests apply until the artifact is first seen finished, then stay fixed.
-  artifact.outcome ??= store.outcomes[artifact.restorePointId] ?? store.outcomes[artifact.siteId] ?? "succeeded";
+  artifact.outcome ??= store.outcomes[artifact.restorePointId.toLowerCase()] ?? store.outcomes[artifact.key.toLowerCase()] ?? "succeeded";
   return { status: artifact.outcome, startMs, endMs };
-}
-
-/** Where a restored artifact lands: a new `<name>-restored-<n>` site or the original site. */
-export function restoredSite(artifact: StoredArtifact, tenant: SeedTenant): { id: string; name: string; webUrl: string } | undefined {
-  const site = tenant.siteByIdOrUrl(artifact.siteId);
-  if (!site) return undefined;
-  if (artifact.destinationType === "inPlace") return { id: site.siteId, name: site.siteName, webUrl: site.siteWebUrl };
-  if (artifact.restoredNumber === undefined) return undefined;
-  const slug = site.siteWebUrl.slice(site.siteWebUrl.lastIndexOf("/") + 1);
-  const name = `${slug}-restored-${artifact.restoredNumber}`;
-  const host = site.siteId.split(",")[0]!;
-  return {
-    id: `${host},${deterministicGuid(`restored/${site.siteId}/${name}`)},${deterministicGuid(`restored-web/${site.siteId}/${name}`)}`,
-    name,
-    webUrl: `https://${host}/sites/${name}`,
-  };
 }

@@ -1,22 +1,26 @@
-/** GET .../sharePointRestoreSessions/{id}/siteRestoreArtifacts, paged with `@odata.nextLink`. */
-import { jsonResponse, type RouteHandler } from "../context";
+/** GET .../<workload>RestoreSessions/{id}/<artifacts> (and the granular list), paged with `@odata.nextLink`. */
+import { jsonResponse, routeWorkload, type RouteContext, type RouteHandler } from "../context";
 import { page } from "../paging";
 import { sessionProgress } from "../progress";
-import { artifactView, odataContext } from "../views";
-import { sessionFromPath } from "./sessions";
+import { odataContext } from "../views/common";
+import { artifactView } from "../views/sessions";
+import { sessionFromPath } from "./session-lookup";
 
-/** Lists a session's site artifacts with their derived progress. */
-export const listArtifacts: RouteHandler = (request, context) => {
+/** Lists a session's standard artifacts with their derived progress (none for a granular session). */
+export const listArtifacts: RouteHandler = (request, context) => listOf(request, context, false);
+
+/** Lists a session's granular artifacts (none for a standard session). */
+export const listGranularArtifacts: RouteHandler = (request, context) => listOf(request, context, true);
+
+function listOf(request: Request, context: RouteContext, granular: boolean): Response {
+  const workload = routeWorkload(context);
   const session = sessionFromPath(context);
   const progress = sessionProgress(session, context.tenant.store, context.nowMs);
-  const views = session.artifacts.map((artifact, i) => artifactView(artifact, progress.artifacts[i]!, context));
-  return jsonResponse(
-    200,
-    page(
-      request,
-      context,
-      views,
-      odataContext(context, `solutions/backupRestore/sharePointRestoreSessions('${session.id}')/siteRestoreArtifacts`),
-    ),
-  );
-};
+  const views =
+    (session.granular ?? false) === granular
+      ? session.artifacts.map((artifact, i) => artifactView(session, artifact, progress.artifacts[i]!, context))
+      : [];
+  const collection = granular ? workload.restoreSession.granularArtifacts! : workload.restoreSession.artifacts;
+  const fragment = `solutions/backupRestore/${workload.restoreSession.collection}('${session.id}')/${collection}`;
+  return jsonResponse(200, page(request, context, views, odataContext(context, fragment)));
+}

@@ -3,6 +3,7 @@ import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulat
 import { createSpecValidator } from "../../emulator/openapi";
 import { matchRoute } from "../../emulator/routes";
 import { odataErrorSchema } from "../../provider/schemas/graph";
+import type { Workload, WorkloadName } from "../../provider/workloads";
 import { testCa } from "../support/test-ca";
 
 /** Virtual start time of every contract test tenant (on the 10-minute grid). */
@@ -87,6 +88,35 @@ export function latestPoints(emulator: Emulator, count: number): string[] {
 export async function createDraft(emulator: Emulator, points: string[], destinationType: "new" | "inPlace" = "inPlace"): Promise<string> {
   const result = await call(emulator, "POST", SP, {
     body: { siteRestoreArtifacts: points.map((id) => ({ restorePoint: { id }, destinationType })) },
+  });
+  expect(result.status).toBe(201);
+  return result.body.id as string;
+}
+
+/** The Backup Storage root. */
+export const ROOT = "/solutions/backupRestore";
+
+/** The newest restore point of each of the first `count` protected objects of a workload. */
+export function latestPointsOf(emulator: Emulator, workload: WorkloadName, count: number): string[] {
+  const keys =
+    workload === "sharePoint"
+      ? emulator.tenant.sites().map((s) => s.siteId)
+      : workload === "oneDrive"
+        ? emulator.tenant.users().map((u) => u.directoryObjectId)
+        : emulator.tenant.mailboxes().map((m) => m.directoryObjectId);
+  return keys.slice(0, count).map((key) => emulator.tenant.latestRestorePointIdFor(workload, key));
+}
+
+/** Creates a draft session of a workload for the given restore points and returns its id. */
+export async function createDraftOf(
+  emulator: Emulator,
+  workload: Workload,
+  points: string[],
+  destinationType: "new" | "inPlace" = "inPlace",
+): Promise<string> {
+  const { collection, artifacts } = workload.restoreSession;
+  const result = await call(emulator, "POST", `${ROOT}/${collection}`, {
+    body: { [artifacts]: points.map((id) => ({ restorePoint: { id }, destinationType })) },
   });
   expect(result.status).toBe(201);
   return result.body.id as string;

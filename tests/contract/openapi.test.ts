@@ -132,7 +132,8 @@ describe.each(VERSIONS)("%s: the documented examples (§9) are valid", (version)
         restorePointPreference: "latest",
         tags: "fastRestore",
         siteWebUrls: ["https://contoso.sharepoint.com/sites/finance"],
-        siteIds: ["11111111-2222-3333-4444-555555555555"],
+        // Documented as not implemented: accepted only empty, as the drive example of the docs sends it.
+        siteIds: [],
       },
     ],
   ])("request: %s", (_name, method, path, body) => {
@@ -258,10 +259,11 @@ describe("v1.0: invalid requests report each problem by property", () => {
     ]);
   });
 
-  test("bulk addition request: protectionUnitIds is not implemented, status is read-only", () => {
+  test("bulk addition request: siteIds and protectionUnitIds are not implemented, status is read-only", () => {
     const body = { displayName: "x", destinationType: "new", siteIds: ["s"], protectionUnitIds: ["p"], status: "active" };
     const path = `${ROOT}/sharePointRestoreSessions/${SESSION_ID}/siteRestoreArtifactsBulkAdditionRequests`;
     expect(spec.validateRequest("POST", path, body)).toEqual([
+      "siteIds: is not implemented by the service (documented: don't use)",
       "protectionUnitIds: is not implemented by the service (documented: don't use)",
       "status: is read-only",
     ]);
@@ -269,7 +271,7 @@ describe("v1.0: invalid requests report each problem by property", () => {
 
   test("activate takes no body", () => {
     expect(spec.validateRequest("POST", `${ROOT}/restoreSessions/${SESSION_ID}/activate`, { force: true })).toEqual([
-      "(body): POST /solutions/backupRestore/restoreSessions/{restoreSessionBase-id}/microsoft.graph.activate takes no request body",
+      "(body): POST /solutions/backupRestore/restoreSessions/{restoreSessionBase-id}/activate takes no request body",
     ]);
   });
 
@@ -280,9 +282,19 @@ describe("v1.0: invalid requests report each problem by property", () => {
   });
 
   test("a body for a path the document does not have", () => {
-    expect(spec.validateRequest("POST", `${ROOT}/exchangeRestoreSessions`, examples.createRequest)).toEqual([
-      "no operation POST /solutions/backupRestore/exchangeRestoreSessions in the v1.0 OpenAPI document",
+    expect(spec.validateRequest("POST", `${ROOT}/nowhere`, examples.createRequest)).toEqual([
+      "no operation POST /solutions/backupRestore/nowhere in the v1.0 OpenAPI document",
     ]);
+  });
+
+  test("another workload's artifacts on a create, and a drive bulk request's not-implemented ids", () => {
+    expect(spec.validateRequest("POST", `${ROOT}/exchangeRestoreSessions`, examples.createRequest)).toEqual([
+      "siteRestoreArtifacts: is not a property of exchangeRestoreSession",
+    ]);
+    const drives = `${ROOT}/oneDriveForBusinessRestoreSessions/${SESSION_ID}/driveRestoreArtifactsBulkAdditionRequests`;
+    expect(
+      spec.validateRequest("POST", drives, { drives: ["adele@contoso.com"], directoryObjectIds: ["x"], protectionUnitIds: [] }),
+    ).toEqual(["directoryObjectIds: is not implemented by the service (documented: don't use)"]);
   });
 
   test("paths match case-insensitively and ignore the query string", () => {

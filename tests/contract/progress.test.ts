@@ -161,7 +161,7 @@ describe("limits", () => {
         const patched = await call(emulator, "PATCH", `${SP}/${id}`, {
           body: { "siteRestoreArtifacts@delta": chunk.map((p) => ({ restorePoint: { id: p }, destinationType: "inPlace" })) },
         });
-        expect(patched.body.value.filter((v: any) => v.status === "added")).toHaveLength(50);
+        expect(patched.body["siteRestoreArtifacts@delta"].filter((v: any) => v.status === "added")).toHaveLength(50);
       }
       const first = await call(emulator, "GET", `${SP}/${id}/siteRestoreArtifacts`);
       expect(first.body.value).toHaveLength(100);

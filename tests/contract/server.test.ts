@@ -120,7 +120,11 @@ describe("persistence", () => {
     first.clock.advance(3 * MINUTE);
     const token = first.accessToken;
     await first.close();
-    expect(JSON.parse(readFileSync(statePath, "utf8"))).toMatchObject({ version: 1, sites: 12, store: { sessions: [{ id }] } });
+    expect(JSON.parse(readFileSync(statePath, "utf8"))).toMatchObject({
+      version: 2,
+      size: { sites: 12, users: 8, mailboxes: 8 },
+      store: { sessions: [{ id }] },
+    });
 
     const second = await startFrozen({ statePath });
     try {
@@ -155,7 +159,8 @@ describe("CLI", () => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
 
-  it("prints URL, CA path, tenant, demo app and token, applies --fault, and stops on SIGTERM", async () => {
+  /** Starts the CLI with these arguments and waits for its last line of output. */
+  async function startCli(args: string[]): Promise<{ cli: ReturnType<typeof spawn>; stdout: string }> {
     const ca = testCa();
     child = spawn(
       process.execPath,
@@ -165,16 +170,13 @@ describe("CLI", () => {
         path.resolve(__dirname, "../../emulator/cli.ts"),
         "--port",
         "0",
-        "--sites",
-        "3",
         "--speed",
         "0",
         "--cert",
         ca.certPath,
         "--key",
         ca.keyPath,
-        "--fault",
-        JSON.stringify({ method: "GET", path: RS, status: 503, times: 1 }),
+        ...args,
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -184,22 +186,49 @@ describe("CLI", () => {
     await new Promise<void>((resolve, reject) => {
       cli.stdout!.on("data", (chunk: string) => {
         stdout += chunk;
-        if (stdout.includes("Access token:") && stdout.endsWith("\n")) resolve();
+        if (stdout.includes("AZURE_CLIENT_ID=") && stdout.endsWith("\n")) resolve();
       });
       cli.once("exit", (code) => reject(new Error(`CLI exited early with ${code}: ${stdout}`)));
     });
+    return { cli, stdout };
+  }
+
+  it("prints URL, CA path, tenant, demo app and token, applies --fault, and stops on SIGTERM", async () => {
+    const ca = testCa();
+    const { cli, stdout } = await startCli([
+      "--sites",
+      "3",
+      "--users",
+      "2",
+      "--mailboxes",
+      "1",
+      "--fault",
+      JSON.stringify({ method: "GET", path: RS, status: 503, times: 1 }),
+    ]);
     const url = /URL:\s+(\S+)/.exec(stdout)![1]!;
     const token = /Access token:\s+(\S+)/.exec(stdout)![1]!;
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(stdout).toContain(`CA certificate: ${ca.certPath}`);
     expect(stdout).toMatch(/Tenant id:\s+[0-9a-f-]{36}/);
     expect(stdout).toMatch(/Demo client id:\s+[0-9a-f-]{36}/);
+    expect(stdout).toContain("Tenant:         4 sites, 3 users, 4 mailboxes, 3 protection policies");
+    expect(stdout).toContain(
+      `  export NODE_EXTRA_CA_CERTS=${ca.certPath}\n  export M365_BACKUP_GRAPH_ENDPOINT=${url}\n  export M365_BACKUP_ACCESS_TOKEN=${token}\n`,
+    );
 
     expect((await httpsRequest(`${url}/v1.0${RS}`, { ca: ca.certPath, token })).status).toBe(503);
     expect((await httpsRequest(`${url}/v1.0${RS}`, { ca: ca.certPath, token })).status).toBe(200);
     const units = await httpsRequest(`${url}/v1.0/solutions/backupRestore/siteProtectionUnits`, { ca: ca.certPath, token });
     expect(JSON.parse(units.body).value).toHaveLength(3);
 
+    const exited = new Promise<number | null>((resolve) => cli.once("exit", (code) => resolve(code)));
+    cli.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
+  it("starts without protection policies with --no-seed-policies", async () => {
+    const { cli, stdout } = await startCli(["--sites", "2", "--no-seed-policies"]);
+    expect(stdout).toContain("Tenant:         3 sites, 9 users, 11 mailboxes, 0 protection policies");
     const exited = new Promise<number | null>((resolve) => cli.once("exit", (code) => resolve(code)));
     cli.kill("SIGTERM");
     expect(await exited).toBe(0);
