@@ -78,6 +78,11 @@ export function serializedProviderText(): Promise<string> {
   );
 }
 
+/** The `__provider` text of any resource of this package (its export name and arguments that construct it); cached per test file. */
+export function serializedResourceProviderText(exportName: string, args: Record<string, unknown>): Promise<string> {
+  return cached(`m365:${exportName}`, () => serializeInChild(path.join(repoRoot, "dist", "provider"), exportName, args));
+}
+
 /** The `__provider` text of the echo fixture's resource; cached per test file. */
 export function serializedEchoProviderText(): Promise<string> {
   return cached("echo", () => serializeInChild(echoProviderDir, "Echo", { label: "probe" }));

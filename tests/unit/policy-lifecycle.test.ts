@@ -234,7 +234,8 @@ describe("update", () => {
     const { props } = await read(s.context, id, outs);
     s.fake.calls.splice(0);
     const program = { siteIds: [site(0), site(5)], displayName: "Tier 2" };
-    expect(s.changes(props!, program).result).toMatchObject({ changes: true });
+    // Units the program listed and drops are an ordinary change: the preview has nothing to add.
+    expect(s.changes(props!, program)).toEqual({ result: { changes: true, replaces: [], deleteBeforeReplace: false }, notes: [] });
     const { outs: next } = await update(s.context, id, props!, s.parsed(program));
     const ids = (n: number) => s.fake.units.find((u) => u.siteId === site(n))!.id;
     expect(s.fake.calls).toEqual([

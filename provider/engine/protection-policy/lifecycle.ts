@@ -209,12 +209,17 @@ class PolicyRun {
     this.clock = context.clock ?? realClock;
   }
 
-  /** Runs the work in an order where each step leaves Graph consistent: removals first, then additions, then activation. */
+  /**
+   * Runs the work in an order that Graph allows without waiting where it can: deactivation first
+   * (Graph deactivates only an `active` policy, and changing units makes it `updating`), then
+   * removals, additions, and activation last.
+   */
   async apply(work: PolicyWork, options: { listUnits: boolean }): Promise<void> {
     const { graph, workload } = this.context;
     const id = this.id;
+    if (work.activation === "deactivate") await this.drive("inactive");
     if (work.deleteRules.length > 0) {
-      // First: it frees the place of the one dynamic rule, and lets the units it brought in go.
+      // Before the units: it frees the place of the one dynamic rule, and lets the units it brought in go.
       await this.step("deleting inclusion rules", async () => {
         for (const rule of work.deleteRules) {
           await graph.deleteRule(workload, id, rule.id!);
@@ -246,20 +251,23 @@ class PolicyRun {
       });
     }
     if (work.newNames.length > 0) await this.step("adding units by name (bulk addition jobs)", () => this.postBulkJobs(work.newNames));
-    if (work.activation !== undefined) {
-      const goal = work.activation === "activate" ? "active" : "inactive";
-      await this.step(work.activation === "activate" ? "activation" : "deactivation", async () => {
-        const known =
-          this.state.status !== undefined && SETTLED.includes(this.state.status) ? ({ id, ...this.state } as GraphPolicy) : undefined;
-        const policy = await driveTo(this.context, id, goal, this.inputs.statusWait, known);
-        if (policy === undefined)
-          throw new Error("the policy no longer exists in Microsoft Graph; run `pulumi refresh`, then `pulumi up` creates it again");
-        Object.assign(this.state, policyFields(policy));
-        this.context.log(
-          `${workload.title} protection policy ${id} ${work.activation === "activate" ? "activated" : "deactivated"} (status ${policy.status ?? "unknown"})`,
-        );
-      });
-    }
+    if (work.activation === "activate") await this.drive("active");
+  }
+
+  /** Activates or deactivates, waiting while the policy is `updating` (see status.ts). */
+  private async drive(goal: "active" | "inactive"): Promise<void> {
+    const { workload, log } = this.context;
+    await this.step(goal === "active" ? "activation" : "deactivation", async () => {
+      const known =
+        this.state.status !== undefined && SETTLED.includes(this.state.status)
+          ? ({ id: this.id, ...this.state } as GraphPolicy)
+          : undefined;
+      const policy = await driveTo(this.context, this.id, goal, this.inputs.statusWait, known);
+      if (policy === undefined)
+        throw new Error("the policy no longer exists in Microsoft Graph; run `pulumi refresh`, then `pulumi up` creates it again");
+      Object.assign(this.state, policyFields(policy));
+      if (goal === "active") log(`${workload.title} protection policy ${this.id} activated (status ${policy.status ?? "unknown"})`);
+    });
   }
 
   /**

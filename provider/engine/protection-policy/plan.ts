@@ -195,8 +195,9 @@ export function describeWork(workload: Workload, state: PolicyState, inputs: Pro
   const { noun, title } = workload;
   const what = `${title} protection policy "${state.displayName ?? inputs.displayName}"`;
   const notes: string[] = [];
-  const outOfBand = work.removeUnits.filter((unit) => (unit.addedBy ?? []).length === 0);
-  const fromSources = work.removeUnits.filter((unit) => (unit.addedBy ?? []).length > 0);
+  // A unit the program listed before and drops now is an ordinary change; only the others need saying.
+  const outOfBand = work.removeUnits.filter((unit) => unit.outOfBand === true);
+  const fromSources = work.removeUnits.filter((unit) => unit.outOfBand !== true && (unit.addedBy ?? []).length > 0);
   if (outOfBand.length > 0) {
     notes.push(
       `${what}: ${count(outOfBand.length, noun)} added outside Pulumi (${sample(outOfBand.map((u) => unitKey(workload, u)))}) will be removed from the policy, ` +
