@@ -182,7 +182,11 @@ test("a posture of three policies: declared, changed, drift-checked after change
   const stray = emulator.tenant.addPolicyUnit(ids.mail!, mailboxes[9]!.directoryObjectId);
   emulator.tenant.deletePolicy(ids.drives!);
   await stack().refresh();
-  expect(resources().map((r) => r.urn.split("::").at(-1)).sort()).toEqual(["mail", "sites"]);
+  expect(
+    resources()
+      .map((r) => r.urn.split("::").at(-1))
+      .sort(),
+  ).toEqual(["mail", "sites"]);
   const mail = resources().find((r) => r.id === ids.mail)!;
   expect((mail.outputs.mailboxProtectionUnits as { id: string; outOfBand?: boolean }[]).find((u) => u.id === stray.id)).toMatchObject({
     outOfBand: true,
