@@ -435,10 +435,10 @@ describe("delete", () => {
     fake.policies[0]!.status = "active";
     fake.calls.splice(0);
     await remove(context, id, { ...outs, status: "active" });
+    // The first look after our deactivation is the DELETE itself.
     expect(fake.calls).toEqual([
       ["deactivatePolicy", id],
       ["sleep", 30_000],
-      ["getPolicy", id],
       ["deletePolicy", id],
     ]);
     expect(fake.policies).toEqual([]);
@@ -471,9 +471,34 @@ describe("delete", () => {
       ["getPolicy", id],
       ["deactivatePolicy", id],
       ["sleep", 1500],
+      ["deletePolicy", id],
+    ]);
+  });
+
+  it("when the first DELETE after the deactivation comes too early, it looks again and deletes once Graph is done", async () => {
+    const { fake, context, parsed } = setup();
+    const { id, outs } = await create(context, parsed({ siteIds: [site(1)], active: false, statusWait: { pollIntervalSeconds: 2 } }));
+    fake.policies[0]!.status = "active";
+    fake.calls.splice(0);
+    // Graph takes longer than one poll to finish the deactivation: the first sleep lets nothing finish.
+    const sleep = fake.clock.sleep;
+    let sleeps = 0;
+    fake.clock.sleep = async (ms) => {
+      sleeps += 1;
+      if (sleeps === 1) fake.calls.push(["sleep", ms]);
+      else await sleep(ms);
+    };
+    await remove(context, id, { ...outs, status: "active" });
+    expect(fake.calls).toEqual([
+      ["deactivatePolicy", id],
+      ["sleep", 2000],
+      ["deletePolicy", id],
+      ["getPolicy", id],
+      ["sleep", 3000],
       ["getPolicy", id],
       ["deletePolicy", id],
     ]);
+    expect(fake.policies).toEqual([]);
   });
 
   it("gives up at the deadline with the last status; the policy stays in Graph and in the state", async () => {

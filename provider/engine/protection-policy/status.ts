@@ -54,8 +54,20 @@ export async function driveTo(
   const what = `${workload.title} protection policy ${id}`;
   let policy = known;
   let delay = pollMs;
+  // After our own deactivation the next look is the DELETE itself: when Graph is done, that saves a read.
+  let tryDelete = false;
 
   for (;;) {
+    if (policy === undefined && tryDelete) {
+      tryDelete = false;
+      try {
+        await graph.deletePolicy(workload, id);
+        return undefined;
+      } catch (error) {
+        if (isGone(error)) return undefined;
+        if (!isRefusedForStatus(error)) throw error;
+      }
+    }
     if (policy === undefined) {
       policy = await graph.getPolicy(workload, id);
       if (policy === undefined) return undefined;
@@ -68,6 +80,7 @@ export async function driveTo(
         policy = await graph.deactivatePolicy(workload, id);
         log(`${what} deactivated (status ${policy.status ?? "unknown"})`);
         if (goal === "inactive") return policy;
+        tryDelete = true;
         continue;
       }
       if (goal === "inactive" && status === "inactive") return policy;
