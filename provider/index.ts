@@ -51,3 +51,26 @@ export {
   type ReportError,
 } from "./report";
 export * from "./functions";
+export {
+  SharePointProtectionPolicy,
+  SHAREPOINT_PROTECTION_POLICY_TYPE,
+  type SharePointProtectionPolicyArgs,
+} from "./resources/sharePointProtectionPolicy";
+export {
+  OneDriveProtectionPolicy,
+  ONEDRIVE_PROTECTION_POLICY_TYPE,
+  type OneDriveProtectionPolicyArgs,
+} from "./resources/oneDriveProtectionPolicy";
+export {
+  ExchangeProtectionPolicy,
+  EXCHANGE_PROTECTION_POLICY_TYPE,
+  type ExchangeProtectionPolicyArgs,
+} from "./resources/exchangeProtectionPolicy";
+export type {
+  GroupInclusionRuleArgs,
+  ProtectionPolicyOutputs,
+  ProtectionPolicyResource,
+  ProtectionPolicySettingsArgs,
+  SiteInclusionRuleArgs,
+} from "./resources/protection-policy";
+export type { BulkJobOutput, InclusionRuleOutput, ProtectionUnitOutput, RetentionSetting, StatusWait } from "./resources/outputs";

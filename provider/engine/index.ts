@@ -40,6 +40,24 @@ export const oneDrive = restoreSessions("oneDrive");
 /** Exchange restore sessions. */
 export const exchange = restoreSessions("exchange");
 
+function protectionPolicies(name: "sharePoint" | "oneDrive" | "exchange"): KindProvider {
+  return lazy(() => {
+    const { protectionPolicyProvider } = require("./protection-policy/provider") as typeof import("./protection-policy/provider");
+    const { workload } = require("../workloads") as typeof import("../workloads");
+    return protectionPolicyProvider(workload(name));
+  });
+}
+
+/**
+ * SharePoint protection policies. The policy kinds are named by what they protect (site, drive,
+ * mailbox), so that each serialized provider stays under 2 KiB (decision 0018).
+ */
+export const sitePolicy = protectionPolicies("sharePoint");
+/** OneDrive protection policies. */
+export const drivePolicy = protectionPolicies("oneDrive");
+/** Exchange protection policies. */
+export const mailboxPolicy = protectionPolicies("exchange");
+
 /** SharePoint restore sessions, as the serialized provider of 0.1.0 calls them. */
 export const { check, diff, create, read, update } = sharePoint;
 export const remove = sharePoint.delete;

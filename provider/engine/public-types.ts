@@ -5,7 +5,9 @@
 import type { ReportArtifact } from "../report";
 import type * as Public from "../resources/outputs";
 import type { MailboxQuery } from "../schemas/inputs/restore-session";
-import type { ArtifactCount, IdentitySet, PublicError, TimePeriod } from "../schemas/wire";
+import type { StatusWait } from "../schemas/inputs/protection-policy";
+import type { ArtifactCount, IdentitySet, PublicError, RetentionSetting, TimePeriod } from "../schemas/wire";
+import type { BulkJobState, RuleState, UnitState } from "./protection-policy/state";
 import type { ArtifactState, SessionState } from "./restore-session/state";
 
 /** Mutually assignable and with the same keys: optional properties alone would let a dropped field pass. */
@@ -24,4 +26,9 @@ export const PUBLIC_TYPES_MATCH_SCHEMAS: [
   Same<NonNullable<SessionState["bulkRequest"]>, Public.BulkRequestOutput>,
   // The drill report reads a subset of what the state stores.
   ArtifactState extends ReportArtifact ? true : false,
-] = [true, true, true, true, true, true, true, true, true];
+  Same<RetentionSetting, Public.RetentionSetting>,
+  Same<StatusWait, Public.StatusWait>,
+  Same<UnitState, Public.ProtectionUnitOutput>,
+  Same<RuleState, Public.InclusionRuleOutput>,
+  Same<BulkJobState, Public.BulkJobOutput>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -9,20 +9,28 @@ import {
   bulkRequestSchema,
   deltaResultSchema,
   listedRestoreSessionSchema,
+  protectionPolicySchema,
+  protectionRuleSchema,
+  protectionUnitsBulkJobSchema,
   protectionUnitSchema,
   restoreArtifactSchema,
   restorePointSchema,
   restorePointSearchResponseSchema,
   restoreSessionSchema,
+  unitDeltaResultSchema,
   type DeltaResult,
   type GraphArtifact,
+  type GraphBulkJob,
   type GraphBulkRequest,
+  type GraphPolicy,
+  type GraphRule,
   type GraphSession,
   type ListedRestoreSession,
   type ProtectionUnit,
   type RestorePoint,
   type RestorePointSearchResponse,
   type ServiceStatus,
+  type UnitDeltaResult,
 } from "../schemas/wire";
 import { GraphCallState } from "./call-state";
 import { DeltaItemsFailedError, type DeltaItemFailure } from "./delta-items-failed-error";
@@ -63,6 +71,33 @@ export interface BulkRequestBody {
   fastRestoreOnly?: boolean;
 }
 
+/** One element of a policy's units delta PATCH: add a unit by its key (site id, directory object id), or remove one by its unit id. */
+export type UnitDelta = { add: string } | { remove: string };
+
+/** A new protection policy: its name and its first units (at most 50), by key. */
+export interface PolicyBody {
+  displayName: string;
+  unitKeys: string[];
+}
+
+/** A change to a policy: a new name, and a units delta of at most 50 items. */
+export interface PolicyChange {
+  displayName?: string;
+  units?: UnitDelta[];
+}
+
+/** A new inclusion rule: its expression (in the workload's expression property), and whether it is dynamic. */
+export interface RuleBody {
+  expression: string;
+  autoApply?: boolean;
+}
+
+/** A new protection-unit bulk addition job: its name, and the names (URLs or emails) the service resolves. */
+export interface BulkJobBody {
+  displayName: string;
+  names: string[];
+}
+
 /** The backupRestore calls the provider makes, each retried and parsed. */
 export interface GraphClient {
   createSession(workload: Workload, contents: SessionContents): Promise<GraphSession>;
@@ -83,6 +118,30 @@ export interface GraphClient {
   getRestorePoint(id: string): Promise<RestorePoint | undefined>;
   /** The tenant's backup service status. */
   getServiceStatus(): Promise<ServiceStatus | undefined>;
+  /** Creates a policy (status `inactive`) with at most 50 units. */
+  createPolicy(workload: Workload, body: PolicyBody): Promise<GraphPolicy>;
+  /** One policy of the workload; undefined when Graph no longer has it. */
+  getPolicy(workload: Workload, id: string): Promise<GraphPolicy | undefined>;
+  /** Every policy of the workload (all pages). */
+  listPolicies(workload: Workload): Promise<GraphPolicy[]>;
+  /** Renames a policy and applies a units delta of at most 50 items; answers the units the delta touched. */
+  updatePolicy(workload: Workload, id: string, change: PolicyChange): Promise<UnitDeltaResult[]>;
+  activatePolicy(workload: Workload, id: string): Promise<GraphPolicy>;
+  deactivatePolicy(workload: Workload, id: string): Promise<GraphPolicy>;
+  deletePolicy(workload: Workload, id: string): Promise<"deleted" | "notFound">;
+  /** The policy's protection units (all pages). */
+  listPolicyUnits(workload: Workload, policyId: string): Promise<ProtectionUnit[]>;
+  /** The policy's inclusion rules (all pages). */
+  listRules(workload: Workload, policyId: string): Promise<GraphRule[]>;
+  createRule(workload: Workload, policyId: string, rule: RuleBody): Promise<GraphRule>;
+  /** Changes a dynamic rule's expression; undefined when Graph answers without a body. */
+  updateRule(workload: Workload, policyId: string, ruleId: string, expression: string): Promise<GraphRule | undefined>;
+  /** Runs a static rule that Graph left in `draft`. */
+  runRule(workload: Workload, policyId: string, ruleId: string): Promise<GraphRule>;
+  deleteRule(workload: Workload, policyId: string, ruleId: string): Promise<"deleted" | "notFound">;
+  createBulkJob(workload: Workload, policyId: string, body: BulkJobBody): Promise<GraphBulkJob>;
+  /** The policy's protection-unit bulk addition jobs (all pages). */
+  listBulkJobs(workload: Workload, policyId: string): Promise<GraphBulkJob[]>;
 }
 
 /** Graph's per-request limits that the caller must batch for. */
@@ -98,6 +157,8 @@ export class BackupRestoreClient implements GraphClient {
 
   /** Sessions this client created or adopted; never adopted again for another create. */
   private readonly ownSessionIds = new Set<string>();
+  /** Policies this client created or adopted after an ambiguous create; never adopted again for another. */
+  private readonly ownPolicyIds = new Set<string>();
 
   private get log(): (line: string) => void {
     return this.requester.log;
@@ -271,6 +332,312 @@ export class BackupRestoreClient implements GraphClient {
     return (await this.requester.get(backupRestoreRootSchema, paths.ROOT))?.serviceStatus;
   }
 
+  /**
+   * Creates a policy exactly once. After an ambiguous failure it looks for the policy the attempt
+   * may have created (this application, the attempt's time window, the same displayName, exactly the
+   * same units) and adopts it; only when there is none does it post again.
+   */
+  async createPolicy(workload: Workload, body: PolicyBody): Promise<GraphPolicy> {
+    if (body.unitKeys.length > LIMITS.unitsPerPolicyRequest) {
+      throw new RangeError(
+        `createPolicy takes at most ${LIMITS.unitsPerPolicyRequest} units (Graph's limit), got ${body.unitKeys.length}; add the rest with updatePolicy`,
+      );
+    }
+    const { collection, key } = workload.protectionUnit;
+    const wire = { displayName: body.displayName, [collection]: body.unitKeys.map((unitKey) => ({ [key]: unitKey })) };
+    let state = new GraphCallState();
+    const policy = await writeOnce<GraphPolicy>(
+      {
+        what: `create of a ${workload.title} protection policy`,
+        send: async () => {
+          state = new GraphCallState();
+          return this.requester.parse(
+            protectionPolicySchema,
+            await this.requester.call("POST", { path: paths.policyCollection(workload) }, wire, { state }),
+          );
+        },
+        settle: async (_failure, attempt) => {
+          if (state.callerAppId === undefined)
+            return { kind: "unknown", note: "the policy may have been created; the token names no application, so it cannot be looked up" };
+          const candidates = createdByAttempt(
+            await this.listPolicies(workload),
+            state.callerAppId,
+            attempt,
+            this.requester.serviceClockOffsetMs(),
+          ).filter((p) => p.displayName === body.displayName && !this.ownPolicyIds.has(p.id));
+          const matches: GraphPolicy[] = [];
+          for (const candidate of candidates) {
+            const units = await this.listPolicyUnits(workload, candidate.id);
+            if (
+              sameKeys(
+                units.map((u) => u[key] ?? ""),
+                body.unitKeys,
+              )
+            )
+              matches.push(candidate);
+          }
+          if (matches.length > 1) {
+            return {
+              kind: "unknown",
+              note: `the policy may have been created, and ${matches.length} policies match it (${matches.map((m) => m.id).join(", ")}); adopting none`,
+            };
+          }
+          return matches.length === 1 ? { kind: "applied", result: matches[0]! } : { kind: "notApplied" };
+        },
+      },
+      this.log,
+      this.retryPolicy.totalBudgetMs,
+    );
+    this.ownPolicyIds.add(policy.id);
+    return policy;
+  }
+
+  getPolicy(workload: Workload, id: string): Promise<GraphPolicy | undefined> {
+    return this.requester.get(protectionPolicySchema, paths.policyPath(workload, id));
+  }
+
+  listPolicies(workload: Workload): Promise<GraphPolicy[]> {
+    return this.requester.list(protectionPolicySchema, paths.policyCollection(workload));
+  }
+
+  /**
+   * Renames a policy and applies a units delta of at most 50 items. After an ambiguous failure it
+   * looks at the policy: every change present means done, none means send again, part of it is
+   * reported as such.
+   */
+  async updatePolicy(workload: Workload, id: string, change: PolicyChange): Promise<UnitDeltaResult[]> {
+    const units = change.units ?? [];
+    if (units.length > LIMITS.unitsPerPolicyRequest) {
+      throw new RangeError(
+        `updatePolicy takes at most ${LIMITS.unitsPerPolicyRequest} unit changes per call (Graph's limit), got ${units.length}; send them in batches`,
+      );
+    }
+    if (units.length === 0 && change.displayName === undefined) return [];
+    const property = `${workload.protectionUnit.collection}@delta`;
+    const body: Record<string, unknown> = {};
+    if (change.displayName !== undefined) body.displayName = change.displayName;
+    if (units.length > 0) body[property] = units.map((item) => unitDeltaToWire(workload, item));
+    return writeOnce<UnitDeltaResult[]>(
+      {
+        what: `update of protection policy ${id}`,
+        send: async () =>
+          this.unitDeltaResults(
+            workload,
+            await this.requester.call("PATCH", { path: paths.policyPath(workload, id) }, body),
+            units,
+            property,
+          ),
+        settle: async () =>
+          policyChangeSettlement(
+            workload,
+            change,
+            units.length > 0 ? await this.listPolicyUnits(workload, id) : [],
+            change.displayName !== undefined ? await this.getPolicy(workload, id) : undefined,
+          ),
+      },
+      this.log,
+      this.retryPolicy.totalBudgetMs,
+    );
+  }
+
+  /** Activates a policy. After an ambiguous failure it reads the policy: no longer inactive means done. */
+  activatePolicy(workload: Workload, id: string): Promise<GraphPolicy> {
+    return this.policyAction(workload, id, "activate", (status) => status !== "inactive");
+  }
+
+  /** Deactivates a policy. After an ambiguous failure it reads the policy: inactive or on its way there means done. */
+  deactivatePolicy(workload: Workload, id: string): Promise<GraphPolicy> {
+    return this.policyAction(workload, id, "deactivate", (status) => status === "inactive" || status === "updating");
+  }
+
+  deletePolicy(_workload: Workload, id: string): Promise<"deleted" | "notFound"> {
+    return this.remove(paths.protectionPolicyPath(id));
+  }
+
+  listPolicyUnits(workload: Workload, policyId: string): Promise<ProtectionUnit[]> {
+    return this.requester.list(protectionUnitSchema, paths.policyUnitsPath(workload, policyId));
+  }
+
+  listRules(workload: Workload, policyId: string): Promise<GraphRule[]> {
+    return this.requester.list(protectionRuleSchema, paths.rulesPath(workload, policyId));
+  }
+
+  /**
+   * Creates an inclusion rule exactly once. After an ambiguous failure it lists the policy's rules:
+   * one this application created in the attempt's window with the same expression is the one.
+   */
+  async createRule(workload: Workload, policyId: string, rule: RuleBody): Promise<GraphRule> {
+    const expression = workload.protectionPolicy.ruleExpression;
+    const body = { [expression]: rule.expression, ...(rule.autoApply === true ? { isAutoApplyEnabled: true } : {}) };
+    const path = paths.rulesPath(workload, policyId);
+    let state = new GraphCallState();
+    return writeOnce<GraphRule>(
+      {
+        what: `inclusion rule of protection policy ${policyId}`,
+        send: async () => {
+          state = new GraphCallState();
+          return this.requester.parse(protectionRuleSchema, await this.requester.call("POST", { path }, body, { state }));
+        },
+        settle: async (_failure, attempt) => {
+          if (state.callerAppId === undefined)
+            return { kind: "unknown", note: "the rule may have been created; the token names no application, so it cannot be looked up" };
+          const matches = createdByAttempt(
+            await this.listRules(workload, policyId),
+            state.callerAppId,
+            attempt,
+            this.requester.serviceClockOffsetMs(),
+          ).filter((r) => sameExpression(r[expression], rule.expression) && (r.isAutoApplyEnabled ?? false) === (rule.autoApply ?? false));
+          if (matches.length > 1)
+            return { kind: "unknown", note: `the rule may have been created, and ${matches.length} rules match it; adopting none` };
+          return matches.length === 1 ? { kind: "applied", result: matches[0]! } : { kind: "notApplied" };
+        },
+      },
+      this.log,
+      this.retryPolicy.totalBudgetMs,
+    );
+  }
+
+  /** Changes a dynamic rule's expression. After an ambiguous failure it lists the rules: the new expression in place means done. */
+  async updateRule(workload: Workload, policyId: string, ruleId: string, expression: string): Promise<GraphRule | undefined> {
+    const property = workload.protectionPolicy.ruleExpression;
+    return writeOnce<GraphRule | undefined>(
+      {
+        what: `update of inclusion rule ${ruleId}`,
+        send: async () => {
+          const answer = await this.requester.call(
+            "PATCH",
+            { path: paths.rulePath(workload, policyId, ruleId) },
+            { [property]: expression },
+          );
+          return answer.body === undefined ? undefined : this.requester.parse(protectionRuleSchema, answer);
+        },
+        settle: async () => {
+          const rule = (await this.listRules(workload, policyId)).find((r) => r.id === ruleId);
+          if (rule === undefined) return { kind: "unknown", note: "the rule is gone" };
+          return sameExpression(rule[property], expression) ? { kind: "applied", result: rule } : { kind: "notApplied" };
+        },
+      },
+      this.log,
+      this.retryPolicy.totalBudgetMs,
+    );
+  }
+
+  /** Runs a static rule. After an ambiguous failure it lists the rules: no longer `draft` means done. */
+  async runRule(workload: Workload, policyId: string, ruleId: string): Promise<GraphRule> {
+    return writeOnce<GraphRule>(
+      {
+        what: `run of inclusion rule ${ruleId}`,
+        send: async () =>
+          this.requester.parse(
+            protectionRuleSchema,
+            await this.requester.call("POST", { path: `${paths.rulePath(workload, policyId, ruleId)}/run` }),
+          ),
+        settle: async () => {
+          const rule = (await this.listRules(workload, policyId)).find((r) => r.id === ruleId);
+          if (rule === undefined) return { kind: "unknown", note: "the rule is gone" };
+          return rule.status !== "draft" ? { kind: "applied", result: rule } : { kind: "notApplied" };
+        },
+      },
+      this.log,
+      this.retryPolicy.totalBudgetMs,
+    );
+  }
+
+  deleteRule(workload: Workload, policyId: string, ruleId: string): Promise<"deleted" | "notFound"> {
+    return this.remove(paths.rulePath(workload, policyId, ruleId));
+  }
+
+  /**
+   * Posts a bulk addition job exactly once. After an ambiguous failure it lists the policy's jobs:
+   * one this application created in the attempt's window with the same displayName is the one.
+   */
+  async createBulkJob(workload: Workload, policyId: string, body: BulkJobBody): Promise<GraphBulkJob> {
+    if (body.names.length > LIMITS.namesPerBulkJob) {
+      throw new RangeError(
+        `createBulkJob takes at most ${LIMITS.namesPerBulkJob} names per job (Graph's limit), got ${body.names.length}; send several jobs`,
+      );
+    }
+    const path = paths.bulkJobsPath(workload, policyId);
+    const wire = { displayName: body.displayName, [workload.protectionPolicy.bulkJobNames]: body.names };
+    let state = new GraphCallState();
+    return writeOnce<GraphBulkJob>(
+      {
+        what: `bulk addition job of protection policy ${policyId}`,
+        send: async () => {
+          state = new GraphCallState();
+          return this.requester.parse(protectionUnitsBulkJobSchema, await this.requester.call("POST", { path }, wire, { state }));
+        },
+        settle: async (_failure, attempt) => {
+          if (state.callerAppId === undefined)
+            return { kind: "unknown", note: "the job may have been created; the token names no application, so it cannot be looked up" };
+          const matches = createdByAttempt(
+            await this.listBulkJobs(workload, policyId),
+            state.callerAppId,
+            attempt,
+            this.requester.serviceClockOffsetMs(),
+          ).filter((job) => job.displayName === body.displayName);
+          if (matches.length > 1)
+            return { kind: "unknown", note: `the job may have been created, and ${matches.length} jobs match it; adopting none` };
+          return matches.length === 1 ? { kind: "applied", result: matches[0]! } : { kind: "notApplied" };
+        },
+      },
+      this.log,
+      this.retryPolicy.totalBudgetMs,
+    );
+  }
+
+  listBulkJobs(workload: Workload, policyId: string): Promise<GraphBulkJob[]> {
+    return this.requester.list(protectionUnitsBulkJobSchema, paths.bulkJobsPath(workload, policyId));
+  }
+
+  /** Sends activate or deactivate once; after an ambiguous failure, `done` judges the policy's status. */
+  private policyAction(
+    workload: Workload,
+    id: string,
+    action: "activate" | "deactivate",
+    done: (status: string | undefined) => boolean,
+  ): Promise<GraphPolicy> {
+    return writeOnce<GraphPolicy>(
+      {
+        what: `${action === "activate" ? "activation" : "deactivation"} of protection policy ${id}`,
+        send: async () =>
+          this.requester.parse(protectionPolicySchema, await this.requester.call("POST", { path: paths.policyActionPath(id, action) })),
+        settle: async () => {
+          const policy = await this.getPolicy(workload, id);
+          if (policy === undefined) return { kind: "unknown", note: "the policy is gone" };
+          return done(policy.status) ? { kind: "applied", result: policy } : { kind: "notApplied" };
+        },
+      },
+      this.log,
+      this.retryPolicy.totalBudgetMs,
+    );
+  }
+
+  /** Splits a units delta answer into applied units and per-item failures; throws `DeltaItemsFailedError` for the latter. */
+  private unitDeltaResults(workload: Workload, answer: Answer, delta: UnitDelta[], property: string): UnitDeltaResult[] {
+    // A PATCH that only renames may answer the policy without any delta list.
+    const results = this.requester.parse(unitDeltaResultSchema.array(), { ...answer, body: deltaList(answer, property) ?? [] });
+    const failures: DeltaItemFailure[] = [];
+    const succeeded: UnitDeltaResult[] = [];
+    results.forEach((result, position) => {
+      const exception = result["@Core.DataModificationException"];
+      if (exception === undefined) return succeeded.push(result);
+      const item = requestedItem(delta, result["@contentId"], position);
+      const failure: DeltaItemFailure = {};
+      if (result["@contentId"] !== undefined) failure.contentId = result["@contentId"];
+      const unitKey = result[workload.protectionUnit.key] ?? (item !== undefined && "add" in item ? item.add : undefined);
+      if (unitKey !== undefined) failure.unitKey = unitKey;
+      const unitId = result.id ?? (item !== undefined && "remove" in item ? item.remove : undefined);
+      if (unitId !== undefined && unitKey === undefined) failure.unitId = unitId;
+      if (exception.info?.code !== undefined) failure.code = exception.info.code;
+      if (exception.info?.message !== undefined) failure.message = exception.info.message;
+      if (exception.responseCode !== undefined) failure.responseCode = exception.responseCode;
+      failures.push(failure);
+    });
+    if (failures.length > 0) throw new DeltaItemsFailedError({ path: answer.path, requestId: answer.requestId, failures, succeeded });
+    return succeeded;
+  }
+
   private async remove(path: string): Promise<"deleted" | "notFound"> {
     try {
       await this.requester.call("DELETE", { path });
@@ -283,10 +650,7 @@ export class BackupRestoreClient implements GraphClient {
 
   /** Splits a delta answer into applied items and per-item failures; throws `DeltaItemsFailedError` for the latter. */
   private deltaResults(answer: Answer, delta: ArtifactDelta[], property: string): DeltaResult[] {
-    const body = answer.body as Record<string, unknown> | unknown[] | undefined;
-    // The answer lists results as `value`, under the delta property, or bare; a 204 lists none.
-    const list = body === undefined ? [] : Array.isArray(body) ? body : (body.value ?? body[property]);
-    const results = this.requester.parse(deltaResultSchema.array(), { ...answer, body: list });
+    const results = this.requester.parse(deltaResultSchema.array(), { ...answer, body: deltaList(answer, property) });
     const failures: DeltaItemFailure[] = [];
     const succeeded: DeltaResult[] = [];
     results.forEach((result, position) => {
@@ -297,6 +661,12 @@ export class BackupRestoreClient implements GraphClient {
     if (failures.length > 0) throw new DeltaItemsFailedError({ path: answer.path, requestId: answer.requestId, failures, succeeded });
     return succeeded;
   }
+}
+
+/** The elements of a delta answer: listed as `value`, under the delta property, or bare; a 204 lists none. */
+function deltaList(answer: Answer, property: string): unknown {
+  const body = answer.body as Record<string, unknown> | unknown[] | undefined;
+  return body === undefined ? [] : Array.isArray(body) ? body : (body.value ?? body[property]);
 }
 
 /** Judges an ambiguous delta from the artifacts Graph lists now. */
@@ -364,7 +734,7 @@ function deltaToWire(delta: ArtifactDelta): Record<string, unknown> {
 }
 
 /** The request item a result answers: by numeric `@contentId` (1-based) when given, else by position. */
-function requestedItem(delta: ArtifactDelta[], contentId: string | undefined, position: number): ArtifactDelta | undefined {
+function requestedItem<T>(delta: readonly T[], contentId: string | undefined, position: number): T | undefined {
   const index = contentId !== undefined && /^\d+$/.test(contentId) ? Number(contentId) - 1 : position;
   return delta[index];
 }
@@ -384,4 +754,54 @@ function describeDeltaFailure(
   if (exception.info?.message !== undefined) failure.message = exception.info.message;
   if (exception.responseCode !== undefined) failure.responseCode = exception.responseCode;
   return failure;
+}
+
+/** Graph's shape of one units delta element: a new unit by its key, or the removal of a unit by its id. */
+function unitDeltaToWire(workload: Workload, delta: UnitDelta): Record<string, unknown> {
+  return "add" in delta ? { [workload.protectionUnit.key]: delta.add } : { "@removed": { reason: "changed" }, id: delta.remove };
+}
+
+/** Whether a listed unit still counts as part of the policy (a removal under way does not). */
+function isLiveUnit(unit: ProtectionUnit): boolean {
+  return unit.status !== "removeRequested";
+}
+
+/** Judges an ambiguous policy change from the units and the policy Graph shows now. */
+function policyChangeSettlement(
+  workload: Workload,
+  change: PolicyChange,
+  listed: readonly ProtectionUnit[],
+  policy: GraphPolicy | undefined,
+): Settlement<UnitDeltaResult[]> {
+  const key = workload.protectionUnit.key;
+  const live = listed.filter(isLiveUnit);
+  const byKey = new Map(live.map((unit) => [(unit[key] ?? "").toLowerCase(), unit]));
+  const liveIds = new Set(live.map((unit) => unit.id));
+  const units = change.units ?? [];
+  const done = units.map((item) => ("add" in item ? byKey.has(item.add.toLowerCase()) : !liveIds.has(item.remove)));
+  if (change.displayName !== undefined) done.push(policy?.displayName === change.displayName);
+  if (done.every(Boolean)) {
+    const results = units.map((item): UnitDeltaResult =>
+      "add" in item
+        ? byKey.get(item.add.toLowerCase())!
+        : (listed.find((unit) => unit.id === item.remove) ?? { id: item.remove, status: "removeRequested" }),
+    );
+    return { kind: "applied", result: results };
+  }
+  return done.some(Boolean)
+    ? { kind: "unknown", note: "the change was partly applied; refresh to see the policy as it is" }
+    : { kind: "notApplied" };
+}
+
+/** Same multiset of unit keys, compared case-insensitively (ids are GUID-based). */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  const sorted = (keys: readonly string[]) => keys.map((k) => k.toLowerCase()).sort();
+  const [x, y] = [sorted(a), sorted(b)];
+  return x.length === y.length && x.every((value, index) => value === y[index]);
+}
+
+/** Expressions compare with runs of whitespace collapsed: Graph may echo them re-spaced. */
+function sameExpression(a: string | undefined, b: string): boolean {
+  const squeeze = (e: string) => e.replace(/\s+/g, " ").trim();
+  return a !== undefined && squeeze(a) === squeeze(b);
 }

@@ -1,4 +1,4 @@
-import type { DeltaResult } from "../schemas/wire";
+import type { DeltaResult, UnitDeltaResult } from "../schemas/wire";
 import { GraphRequestError } from "./graph-request-error";
 
 const DELTA_ITEMS_FAILED_BRAND = Symbol.for("pulumi-m365-backup.DeltaItemsFailedError");
@@ -8,21 +8,25 @@ export interface DeltaItemFailure {
   contentId?: string;
   restorePointId?: string;
   artifactId?: string;
+  /** A protection unit's key (site id, directory object id), for a unit the PATCH was to add. */
+  unitKey?: string;
+  /** A protection unit's id, for a unit the PATCH was to remove. */
+  unitId?: string;
   code?: string;
   message?: string;
   responseCode?: number;
 }
 
 /**
- * A `siteRestoreArtifacts@delta` PATCH answered 200 but some elements carry
+ * A `<artifacts>@delta` or `<units>@delta` PATCH answered 200 but some elements carry
  * `@Core.DataModificationException`; `succeeded` holds the elements that did apply.
  */
 export class DeltaItemsFailedError extends GraphRequestError {
   override readonly name = "DeltaItemsFailedError";
   readonly failures: DeltaItemFailure[];
-  readonly succeeded: DeltaResult[];
+  readonly succeeded: (DeltaResult | UnitDeltaResult)[];
 
-  constructor(fields: { path: string; requestId?: string; failures: DeltaItemFailure[]; succeeded: DeltaResult[] }) {
+  constructor(fields: { path: string; requestId?: string; failures: DeltaItemFailure[]; succeeded: (DeltaResult | UnitDeltaResult)[] }) {
     super({
       method: "PATCH",
       path: fields.path,
@@ -41,7 +45,7 @@ export class DeltaItemsFailedError extends GraphRequestError {
 }
 
 function describeFailure(failure: DeltaItemFailure): string {
-  const subject = failure.artifactId ?? failure.restorePointId ?? failure.contentId ?? "item";
+  const subject = failure.artifactId ?? failure.unitKey ?? failure.unitId ?? failure.restorePointId ?? failure.contentId ?? "item";
   const status = failure.responseCode === undefined ? "" : ` ${failure.responseCode}`;
   return `${subject}${status} ${failure.code ?? "UnknownError"}${failure.message === undefined ? "" : ` ${failure.message}`}`;
 }

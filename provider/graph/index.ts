@@ -5,11 +5,16 @@ export {
   MAX_PROTECTION_UNITS_PER_SEARCH,
   type ArtifactDelta,
   type ArtifactSpec,
+  type BulkJobBody,
   type BulkRequestBody,
   type GranularArtifactSpec,
   type GraphClient,
+  type PolicyBody,
+  type PolicyChange,
   type RestorePointSearchRequest,
+  type RuleBody,
   type SessionContents,
+  type UnitDelta,
 } from "./client";
 export { ArtifactWithoutRestorePointError, mayHaveActed } from "./reconcile";
 export { GraphRequestError, isGraphRequestError } from "./graph-request-error";
@@ -23,11 +28,15 @@ export { MAX_CONCURRENT_REQUESTS, ThrottleGate, throttleGateFor } from "./thrott
 export type {
   DeltaResult,
   GraphArtifact,
+  GraphBulkJob,
   GraphBulkRequest,
+  GraphPolicy,
+  GraphRule,
   GraphSession,
   ListedRestoreSession,
   ProtectionUnit,
   RestorePoint,
   RestorePointSearchResponse,
   ServiceStatus,
+  UnitDeltaResult,
 } from "../schemas/wire";

@@ -60,12 +60,47 @@ export function protectionUnitsPath(workload: Workload): string {
   return `${ROOT}/${workload.protectionUnit.collection}`;
 }
 
-/** The protection units of one of a workload's protection policies. */
-export function policyUnitsPath(workload: Workload, policyId: string): string {
-  return `${ROOT}/${workload.protectionPolicy.collection}/${pathSegment(policyId, "protection policy id")}/${workload.protectionUnit.collection}`;
-}
-
 /** One restore point, with its protection unit expanded. */
 export function restorePointPath(id: string): string {
   return `${ROOT}/restorePoints/${pathSegment(id, "restore point id")}?$expand=protectionUnit`;
+}
+
+/** POST (create), GET (list) collection of a workload's protection policies. */
+export function policyCollection(workload: Workload): string {
+  return `${ROOT}/${workload.protectionPolicy.collection}`;
+}
+
+/** GET and PATCH path of a protection policy: its workload's collection. */
+export function policyPath(workload: Workload, id: string): string {
+  return `${policyCollection(workload)}/${pathSegment(id, "protection policy id")}`;
+}
+
+/** DELETE path of any protection policy (the documented base-type path). */
+export function protectionPolicyPath(id: string): string {
+  return `${ROOT}/protectionPolicies/${pathSegment(id, "protection policy id")}`;
+}
+
+/** POST path that activates or deactivates a protection policy. */
+export function policyActionPath(id: string, action: "activate" | "deactivate"): string {
+  return `${protectionPolicyPath(id)}/${action}`;
+}
+
+/** GET path of a policy's protection units. */
+export function policyUnitsPath(workload: Workload, policyId: string): string {
+  return `${policyPath(workload, policyId)}/${workload.protectionUnit.collection}`;
+}
+
+/** Collection of a policy's inclusion rules (POST, GET). */
+export function rulesPath(workload: Workload, policyId: string): string {
+  return `${policyPath(workload, policyId)}/${workload.protectionPolicy.rules}`;
+}
+
+/** One inclusion rule (PATCH, DELETE). */
+export function rulePath(workload: Workload, policyId: string, ruleId: string): string {
+  return `${rulesPath(workload, policyId)}/${pathSegment(ruleId, "inclusion rule id")}`;
+}
+
+/** Collection of a policy's protection-unit bulk addition jobs (POST, GET). */
+export function bulkJobsPath(workload: Workload, policyId: string): string {
+  return `${policyPath(workload, policyId)}/${workload.protectionPolicy.bulkJobs}`;
 }

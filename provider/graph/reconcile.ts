@@ -28,7 +28,8 @@ export function mayHaveActed(error: unknown): boolean {
   // A 200 with per-item failures is Graph's answer, item by item: nothing is ambiguous.
   if (!isGraphRequestError(error) || isDeltaItemsFailedError(error)) return false;
   if (error.status === 0) return error.code !== "ECONNREFUSED";
-  if (error.status >= 200 && error.status < 300) return true;
+  // A 2xx whose body was read (a delta answer with per-item failures) says exactly what was done.
+  if (error.status >= 200 && error.status < 300) return !isDeltaItemsFailedError(error);
   if (error.status === 500) return error.code === undefined || !REFUSED_500_CODES.includes(error.code);
   return error.status > 500;
 }

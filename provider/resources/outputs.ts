@@ -122,3 +122,77 @@ export interface BulkRequestOutput {
 
 /** The stored drill evidence: timings, the worst data age, counts (per-item rows are rendered from the artifacts). */
 export type DrillReportSummary = DrillSummary;
+
+/** How often the service backs up, and how long it keeps each backup (Graph `retentionSetting`, ISO 8601 durations). */
+export interface RetentionSetting {
+  interval?: string;
+  period?: string;
+}
+
+/** How long delete (and a change of `active`) wait while a policy is `updating`, and how often they look. */
+export interface StatusWait {
+  /** Give up after this many minutes (default 60). */
+  timeoutMinutes?: number;
+  /** Look every this many seconds at first (default 30), slowing down gently. */
+  pollIntervalSeconds?: number;
+}
+
+/** One protection unit of a policy (a site, a user's OneDrive or a mailbox), as Graph reports it. */
+export interface ProtectionUnitOutput {
+  /** Graph's unit id; unknown for a moment after the policy is created. */
+  id?: string;
+  /** The protected site (SharePoint). */
+  siteId?: string;
+  /** The protected user or mailbox (OneDrive, Exchange). */
+  directoryObjectId?: string;
+  /** The site's URL, which Graph shows to delegated callers only. */
+  siteWebUrl?: string;
+  /** The user's or mailbox's email, when Graph shows it. */
+  email?: string;
+  /** protectRequested, protected, unprotectRequested, unprotected, removeRequested (or a value Graph adds later). */
+  status?: string;
+  /** Why protecting the unit failed. */
+  error?: PublicError;
+  /** The rules and bulk jobs (by id) that brought the unit in, as far as the provider can tell (see the docs). */
+  addedBy?: string[];
+  /** Nothing in the program asks for the unit (it was added outside Pulumi): the next update removes it. */
+  outOfBand?: boolean;
+}
+
+/** One inclusion rule of a policy: as the program gave it, and as Graph reports it. */
+export interface InclusionRuleOutput {
+  /** A site rule's expression, as sent to Graph (canonical form). */
+  expression?: string;
+  /** A OneDrive or mailbox rule's groups. */
+  groupIds?: string[];
+  /** Whether the program asked for a dynamic rule. */
+  autoApply?: boolean;
+  /** Graph's rule id; unset until Graph holds the rule. */
+  id?: string;
+  /** active, completed, completedWithErrors (or updateRequested, deleteRequested). */
+  status?: string;
+  error?: PublicError;
+  /** Whether Graph keeps the rule applied as group membership changes. */
+  isAutoApplyEnabled?: boolean;
+  createdDateTime?: string;
+  lastModifiedDateTime?: string;
+  /** The expression as Graph holds it, under its own name for the workload. */
+  siteExpression?: string;
+  driveExpression?: string;
+  mailboxExpression?: string;
+  /** Graph holds the rule, but the program does not ask for it: the next update deletes it. */
+  outOfBand?: boolean;
+}
+
+/** One protection-unit bulk addition job the resource sent: the names as sent, and how the service resolved them. */
+export interface BulkJobOutput {
+  id: string;
+  displayName?: string;
+  names: string[];
+  /** active, completed, completedWithErrors. */
+  status?: string;
+  /** Set when names could not be resolved; its details name them. */
+  error?: PublicError;
+  createdDateTime?: string;
+  lastModifiedDateTime?: string;
+}

@@ -163,18 +163,9 @@ export const restoreArtifactSchema = z.object({
 });
 export type GraphArtifact = z.infer<typeof restoreArtifactSchema>;
 
-/**
- * One element of a PATCH `<artifacts>@delta` (or `<units>@delta`) 200 response: either the item
- * echoed back with its new id, or a per-item failure carrying `@Core.DataModificationException`.
- */
-export const deltaResultSchema = z.object({
-  id: optionalString,
-  status: optionalString,
+/** How a delta PATCH reports one element it could not apply, inside a 200 response. */
+const dataModificationFields = {
   "@contentId": optionalString,
-  // The documented echo names the restore point by `@odata.id`; others by `id`.
-  restorePoint: lenient(z.object({ id: optionalString, "@odata.id": optionalString }).transform((r) => ({ id: r.id ?? r["@odata.id"] }))),
-  siteId: optionalString,
-  directoryObjectId: optionalString,
   "@Core.DataModificationException": lenient(
     z.object({
       info: lenient(z.object({ code: optionalString, message: optionalString })),
@@ -182,6 +173,20 @@ export const deltaResultSchema = z.object({
       responseCode: optionalNumber,
     }),
   ),
+};
+
+/**
+ * One element of a PATCH `<artifacts>@delta` (or `<units>@delta`) 200 response: either the item
+ * echoed back with its new id, or a per-item failure carrying `@Core.DataModificationException`.
+ */
+export const deltaResultSchema = z.object({
+  id: optionalString,
+  status: optionalString,
+  // The documented echo names the restore point by `@odata.id`; others by `id`.
+  restorePoint: lenient(z.object({ id: optionalString, "@odata.id": optionalString }).transform((r) => ({ id: r.id ?? r["@odata.id"] }))),
+  siteId: optionalString,
+  directoryObjectId: optionalString,
+  ...dataModificationFields,
 });
 export type DeltaResult = z.infer<typeof deltaResultSchema>;
 
@@ -241,3 +246,82 @@ export const odataErrorSchema = z.object({
   }),
 });
 export type ODataError = z.infer<typeof odataErrorSchema>;
+
+/** Protection policy statuses Graph documents, in spec order. */
+export const POLICY_STATUSES = ["inactive", "activeWithErrors", "updating", "active", "unknownFutureValue"] as const;
+/** Protection unit statuses Graph documents (the last three are evolvable members). */
+export const UNIT_STATUSES = [
+  "protectRequested",
+  "protected",
+  "unprotectRequested",
+  "unprotected",
+  "removeRequested",
+  "unknownFutureValue",
+  "offboardRequested",
+  "offboarded",
+  "cancelOffboardRequested",
+] as const;
+/** Inclusion rule statuses Graph documents (`draft` is documented as unsupported; the last two are evolvable). */
+export const RULE_STATUSES = [
+  "draft",
+  "active",
+  "completed",
+  "completedWithErrors",
+  "unknownFutureValue",
+  "updateRequested",
+  "deleteRequested",
+] as const;
+/** Protection-unit bulk addition job statuses Graph documents. */
+export const BULK_JOB_STATUSES = ["unknown", "active", "completed", "completedWithErrors", "unknownFutureValue"] as const;
+
+/** Graph `retentionSetting`: how often backups are taken, and how long they are kept (read-only). */
+export const retentionSettingSchema = z.object({ interval: optionalString, period: optionalString });
+export type RetentionSetting = z.infer<typeof retentionSettingSchema>;
+
+/** Graph `protectionPolicyBase` and its three kinds, as POST, GET, PATCH, activate and deactivate return it. */
+export const protectionPolicySchema = z.object({
+  "@odata.type": optionalString,
+  id: z.string(),
+  displayName: optionalString,
+  status: optionalString,
+  ...auditFields,
+  retentionSettings: lenient(z.array(retentionSettingSchema)),
+});
+export type GraphPolicy = z.infer<typeof protectionPolicySchema>;
+
+/**
+ * Graph `protectionRuleBase` and its three kinds (site, drive, mailbox rules): one expression
+ * property per kind, and `isAutoApplyEnabled` for dynamic rules.
+ */
+export const protectionRuleSchema = z.object({
+  "@odata.type": optionalString,
+  id: z.string(),
+  status: optionalString,
+  error: lenient(publicErrorSchema),
+  ...auditFields,
+  isAutoApplyEnabled: lenient(z.boolean()),
+  siteExpression: optionalString,
+  driveExpression: optionalString,
+  mailboxExpression: optionalString,
+});
+export type GraphRule = z.infer<typeof protectionRuleSchema>;
+
+/**
+ * Graph `protectionUnitsBulkJobBase` and its kinds (the read-only part: the names a job was given
+ * are kept as asked, not read back, as for restore bulk requests).
+ */
+export const protectionUnitsBulkJobSchema = z.object({
+  id: z.string(),
+  displayName: optionalString,
+  status: optionalString,
+  error: lenient(publicErrorSchema),
+  ...auditFields,
+});
+export type GraphBulkJob = z.infer<typeof protectionUnitsBulkJobSchema>;
+
+/**
+ * One element of a PATCH `<units>@delta` 200 response: the protection unit added or marked for
+ * removal, or a per-item failure carrying `@Core.DataModificationException`.
+ */
+export const unitDeltaResultSchema = protectionUnitSchema.partial({ id: true }).extend(dataModificationFields);
+export type UnitDeltaResult = z.infer<typeof unitDeltaResultSchema>;

@@ -72,6 +72,11 @@ export interface ProtectionPolicyShape {
   /** Inclusion rules under the policy, and the property that holds a rule's expression. */
   rules: "siteInclusionRules" | "driveInclusionRules" | "mailboxInclusionRules";
   ruleExpression: "siteExpression" | "driveExpression" | "mailboxExpression";
+  /**
+   * What a rule's expression matches: site names and URLs by keyword (`displayName -contains`,
+   * `webUrl -contains`, `lastModifiedDateTime -ge`), or members of groups (`memberOf -any (group.id -in [...])`).
+   */
+  ruleKind: "siteKeywords" | "groupMembership";
   /** Whether rules may be dynamic (`isAutoApplyEnabled`); never for SharePoint. */
   dynamicRules: boolean;
   /** Protection-unit bulk addition jobs under the policy, and the property holding their names. */
@@ -124,6 +129,7 @@ export const SHAREPOINT: Workload = {
     odataType: "#microsoft.graph.sharePointProtectionPolicy",
     rules: "siteInclusionRules",
     ruleExpression: "siteExpression",
+    ruleKind: "siteKeywords",
     dynamicRules: false,
     bulkJobs: "siteProtectionUnitsBulkAdditionJobs",
     bulkJobNames: "siteWebUrls",
@@ -163,6 +169,7 @@ export const ONEDRIVE: Workload = {
     odataType: "#microsoft.graph.oneDriveForBusinessProtectionPolicy",
     rules: "driveInclusionRules",
     ruleExpression: "driveExpression",
+    ruleKind: "groupMembership",
     dynamicRules: true,
     bulkJobs: "driveProtectionUnitsBulkAdditionJobs",
     bulkJobNames: "drives",
@@ -203,6 +210,7 @@ export const EXCHANGE: Workload = {
     odataType: "#microsoft.graph.exchangeProtectionPolicy",
     rules: "mailboxInclusionRules",
     ruleExpression: "mailboxExpression",
+    ruleKind: "groupMembership",
     dynamicRules: true,
     bulkJobs: "mailboxProtectionUnitsBulkAdditionJobs",
     bulkJobNames: "mailboxes",

@@ -290,7 +290,7 @@ describe("exit codes", () => {
     const notProtected = await cli(["restore-points", "--user", unprotected.email]);
     expect(notProtected).toMatchObject({ code: 4, stdout: "" });
     expect(notProtected.stderr).toBe(
-      `m365-backup: OneDrive ${unprotected.email} is not protected: no drive protection unit covers it; add it to a OneDrive protection policy first\n`,
+      `m365-backup: OneDrive ${unprotected.email} is not protected: no drive protection unit covers it; add it to the tenant's OneDrive protection policy first\n`,
     );
 
     const [site] = protectedSites();

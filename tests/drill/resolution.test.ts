@@ -140,7 +140,7 @@ describe("create resolves sites before anything exists", () => {
     expect(failure).toBeInstanceOf(HostCallError);
     expect((failure as HostCallError).initFailure).toBeUndefined();
     expect((failure as HostCallError).details).toContain(
-      `site siteId ${unprotected.siteId} is not protected: no site protection unit covers it; add it to a SharePoint protection policy first`,
+      `site siteId ${unprotected.siteId} is not protected: no site protection unit covers it; add it to the tenant's SharePoint protection policy first`,
     );
     expect(rig.graphRequests()).toEqual([`GET ${UNITS} 200`]);
   });

@@ -65,7 +65,9 @@ const stored = (id: string) => emulator.tenant.sessions().find((s) => s.id === i
 test("a failed activation, then refresh, then up: the session is activated, and the next up is a no-op", async () => {
   program = { sites: 2, activate: true };
   emulator.faults.add({ method: "POST", path: /\/activate$/, status: 403, code: "Forbidden", times: 1 });
-  await expect(stack().up()).rejects.toThrow(/restore session [0-9a-f-]{36} exists, but activation failed: POST .*\/activate -> 403 Forbidden/);
+  await expect(stack().up()).rejects.toThrow(
+    /restore session [0-9a-f-]{36} exists, but activation failed: POST .*\/activate -> 403 Forbidden/,
+  );
   const { id, initErrors } = resource();
   expect(initErrors).toHaveLength(1);
   expect(stored(id).status).toBe("draft");
@@ -100,7 +102,11 @@ test("a failed PATCH chunk, then refresh, then up: every site is in the session 
   emulator.journal.clear();
   const up = await stack().up();
   expect(up.changes).toEqual({ create: 0, update: 1, replace: 0, same: 0, delete: 0 });
-  expect(requests()).toEqual([`GET ${SESSIONS}/{id}/siteRestoreArtifacts 200`, `PATCH ${SESSIONS}/{id} 200`, `GET ${RESTORE_SESSIONS}/{id} 200`]);
+  expect(requests()).toEqual([
+    `GET ${SESSIONS}/{id}/siteRestoreArtifacts 200`,
+    `PATCH ${SESSIONS}/{id} 200`,
+    `GET ${RESTORE_SESSIONS}/{id} 200`,
+  ]);
   const held = stored(id).artifacts.map((a) => a.restorePointId);
   expect(held.slice().sort()).toEqual(restorePoints.slice(0, 60).sort());
   expect(new Set(held).size).toBe(60);

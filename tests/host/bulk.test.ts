@@ -144,7 +144,9 @@ describe.each(CASES)("$resource bulk restore", (c) => {
       bulkRequest: { status: "completedWithErrors", error: { code: expect.any(String) } },
       drillReport: { succeeded: 2 },
     });
-    expect((properties.drillReport as { unresolvedNames?: { message?: string } }).unresolvedNames).toEqual((properties.bulkRequest as { error: unknown }).error);
+    expect((properties.drillReport as { unresolvedNames?: { message?: string } }).unresolvedNames).toEqual(
+      (properties.bulkRequest as { error: unknown }).error,
+    );
     const passed = await rig.host.create(rig.urn, { ...inputs, failOn: "never" });
     expect(passed.properties).toMatchObject({ bulkRequest: { status: "completedWithErrors" } });
   });

@@ -276,3 +276,96 @@ describe("examples/m365-drill", () => {
     expect(JSON.parse(outputs.drillReportJson as string)).toHaveLength(3);
   });
 });
+
+describe("examples/posture", () => {
+  const GROUP = "6b1f2a0e-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
+  const POLICY = "pulumi-nodejs:dynamic/m365-backup:";
+
+  it("declares one policy per workload from stack config: URLs and keyword rules, group rules that follow membership, emails", async () => {
+    const keywords = ["Legal", "Payroll", "Board", "Audit", "Treasury", "Mergers"];
+    const { registrations, outputs } = await runExample("posture", {
+      protectedGroupIds: JSON.stringify([GROUP]),
+      siteWebUrls: JSON.stringify(["https://contoso.sharepoint.com/sites/finance"]),
+      siteKeywords: JSON.stringify(keywords),
+      sharedMailboxes: JSON.stringify(["support@contoso.com"]),
+    });
+    const rule = (words: string[]) => ({
+      expression: `(${words.flatMap((w) => [`(displayName -contains '${w}')`, `(webUrl -contains '${w}')`]).join(" -or ")})`,
+    });
+    // Registered as their inputs resolve: in no fixed order.
+    expect([...registrations].sort((a, b) => b.name.localeCompare(a.name))).toEqual([
+      {
+        type: `${POLICY}SharePointProtectionPolicy`,
+        name: "sharepoint",
+        inputs: {
+          displayName: "SharePoint: business-critical sites",
+          siteWebUrls: ["https://contoso.sharepoint.com/sites/finance"],
+          // Graph allows 10 keywords a rule: each word counts twice (name and URL), so five words a rule.
+          siteInclusionRules: [rule(keywords.slice(0, 5)), rule(keywords.slice(5))],
+          adoptExisting: false,
+        },
+      },
+      {
+        type: `${POLICY}OneDriveProtectionPolicy`,
+        name: "onedrive",
+        inputs: {
+          displayName: "OneDrive: members of the protected groups",
+          driveInclusionRules: [{ groupIds: [GROUP], autoApply: true }],
+          adoptExisting: false,
+        },
+      },
+      {
+        type: `${POLICY}ExchangeProtectionPolicy`,
+        name: "exchange",
+        inputs: {
+          displayName: "Exchange: members of the protected groups and shared mailboxes",
+          mailboxInclusionRules: [{ groupIds: [GROUP], autoApply: true }],
+          mailboxEmails: ["support@contoso.com"],
+          adoptExisting: false,
+        },
+      },
+    ]);
+    const empty = { id: "session-1", status: "draft", protected: 0, pending: 0, unresolvedNames: [] };
+    expect(outputs).toEqual({ sharePoint: empty, oneDrive: empty, exchange: empty });
+  });
+
+  it("summarises what Graph holds: protected and pending units, and the names the service could not resolve", async () => {
+    const state = {
+      status: "active",
+      siteProtectionUnits: [{ status: "protected" }, { status: "protectRequested" }],
+      siteProtectionUnitsBulkAdditionJobs: [
+        { id: "j-1", names: [], error: { details: [{ message: "Site Url 'https://x' could not be resolved" }] } },
+      ],
+    };
+    const { outputs } = await runExample(
+      "posture",
+      { protectedGroupIds: JSON.stringify([GROUP]), siteKeywords: JSON.stringify(["Legal"]) },
+      state,
+    );
+    expect(outputs.sharePoint).toEqual({
+      id: "session-1",
+      status: "active",
+      protected: 1,
+      pending: 1,
+      unresolvedNames: ["Site Url 'https://x' could not be resolved"],
+    });
+  });
+
+  it("with adoptExisting, every policy takes over the tenant's and is kept when the stack is destroyed", async () => {
+    const { registrations } = await runExample("posture", {
+      protectedGroupIds: JSON.stringify([GROUP]),
+      siteKeywords: JSON.stringify(["Legal"]),
+      adoptExisting: "true",
+    });
+    expect(registrations.map((r) => r.inputs.adoptExisting)).toEqual([true, true, true]);
+  });
+
+  it("a group list over Graph's limit fails the engine's check, naming the property", async () => {
+    const groups = Array.from({ length: 101 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
+    await expect(
+      runExample("posture", { protectedGroupIds: JSON.stringify(groups), siteKeywords: JSON.stringify(["Legal"]) }),
+    ).rejects.toThrow(
+      /check of onedrive failed: driveInclusionRules\[0\]\.groupIds: a rule's expression names at most 100 groups \(Graph's limit\)/,
+    );
+  });
+});

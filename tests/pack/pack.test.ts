@@ -1,7 +1,8 @@
 /**
  * The package as published: `npm pack`, install the tarball into a fresh project (no links to this
- * repository), then load its entries, type-check a consumer against its declarations, and run a
- * draft's check, create, read and delete through the real dynamic-provider host started from there.
+ * repository), then load its entries, type-check a consumer that uses every public export, and run
+ * a draft's check, create, read and delete of each of the three restore-session resources through
+ * the real dynamic-provider host started from there.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -9,16 +10,23 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { startHost, urnFor, type Host } from "../support/host";
-import { installTarball, installedProviderText, packPackage, runInProject, typeCheckInProject, type PackedPackage } from "../support/pack";
+import {
+  declaredExports,
+  installTarball,
+  installedProviderText,
+  packPackage,
+  runInProject,
+  typeCheckInProject,
+  type PackedPackage,
+} from "../support/pack";
 import { repoRoot } from "../support/program-dir";
 import { testCa } from "../support/test-ca";
 
 // Packing and installing from the npm cache take seconds here; the margin is for a loaded machine.
 jest.setTimeout(240_000);
 
-const SESSIONS = "/v1.0/solutions/backupRestore/sharePointRestoreSessions";
-const RESTORE_SESSIONS = "/v1.0/solutions/backupRestore/restoreSessions";
-const urn = urnFor("packed-drill");
+const ROOT = "/v1.0/solutions/backupRestore";
+const RESOURCES = ["SharePointRestoreSession", "OneDriveRestoreSession", "ExchangeRestoreSession"];
 
 let workDir: string;
 let project: string;
@@ -87,22 +95,24 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
   process.stdout.write(JSON.stringify({
     packageFile: fs.realpathSync(require.resolve("pulumi-m365-backup")),
     pulumiFile: fs.realpathSync(require.resolve("@pulumi/pulumi")),
-    resourceClass: typeof root.SharePointRestoreSession,
+    resourceClasses: ${JSON.stringify(RESOURCES)}.map((name) => typeof root[name]),
     engineFunctions: Object.keys(engine).filter((key) => typeof engine[key] === "function").sort(),
+    engineKinds: Object.keys(engine).filter((key) => typeof engine[key]?.create === "function").sort(),
     startEmulator: typeof startEmulator,
     invalidBody: { status: response.status, code: body.error.code, message: body.error.message },
   }));
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
 
-  it("resolves from the project's own node_modules: the resource, the engine and an emulator that loads graph-spec", () => {
+  it("resolves from the project's own node_modules: the resources, the engine and an emulator that loads graph-spec", () => {
     const { certPath, keyPath } = testCa();
     const entries = JSON.parse(runInProject(project, ENTRIES_SCRIPT, [certPath, keyPath]));
     expect(entries).toEqual({
       packageFile: path.join(fs.realpathSync(project), "node_modules", "pulumi-m365-backup", "dist", "provider", "index.js"),
       pulumiFile: path.join(fs.realpathSync(project), "node_modules", "@pulumi", "pulumi", "index.js"),
-      resourceClass: "function",
+      resourceClasses: ["function", "function", "function"],
       engineFunctions: ["check", "configure", "create", "diff", "read", "remove", "update"],
+      engineKinds: ["exchange", "oneDrive", "sharePoint"],
       startEmulator: "function",
       invalidBody: {
         status: 400,
@@ -128,71 +138,276 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     expect(help).toMatch(/^Usage: m365-backup restore-points \[options\]\n/);
   });
 
+  /** Every public export of the package root, each used below (the consumer compiles with noUnusedLocals). */
+  const PUBLIC_NAMES = [
+    "ArtifactCount",
+    "BackupServiceStatus",
+    "BulkRequestOutput",
+    "BulkRestoreChoiceArgs",
+    "BulkRestoreOutput",
+    "DrillReport",
+    "drillReport",
+    "DrillReportFormat",
+    "DrillReportItem",
+    "DrillReportSummary",
+    "DrillSummary",
+    "DriveBulkRestoreArgs",
+    "DriveProtectionUnit",
+    "DriveRestoreArtifactArgs",
+    "EXCHANGE_RESTORE_SESSION_TYPE",
+    "ExchangeRestoreSession",
+    "ExchangeRestoreSessionArgs",
+    "getBackupServiceStatus",
+    "getBackupServiceStatusOutput",
+    "getDriveProtectionUnits",
+    "GetDriveProtectionUnitsArgs",
+    "getDriveProtectionUnitsOutput",
+    "GetDriveProtectionUnitsOutputArgs",
+    "GetDriveProtectionUnitsResult",
+    "getMailboxProtectionUnits",
+    "GetMailboxProtectionUnitsArgs",
+    "getMailboxProtectionUnitsOutput",
+    "GetMailboxProtectionUnitsOutputArgs",
+    "GetMailboxProtectionUnitsResult",
+    "getRestorePoints",
+    "GetRestorePointsArgs",
+    "getRestorePointsOutput",
+    "GetRestorePointsOutputArgs",
+    "GetRestorePointsResult",
+    "getSiteProtectionUnits",
+    "GetSiteProtectionUnitsArgs",
+    "getSiteProtectionUnitsOutput",
+    "GetSiteProtectionUnitsOutputArgs",
+    "GetSiteProtectionUnitsResult",
+    "GetUserProtectionUnitsArgs",
+    "GetUserProtectionUnitsOutputArgs",
+    "GranularMailboxRestoreArtifactArgs",
+    "Identity",
+    "IdentitySet",
+    "LookupArgumentError",
+    "MailboxBulkRestoreArgs",
+    "MailboxProtectionUnit",
+    "MailboxQuery",
+    "MailboxRestoreArtifactArgs",
+    "ONEDRIVE_RESTORE_SESSION_TYPE",
+    "OneDriveRestoreSession",
+    "OneDriveRestoreSessionArgs",
+    "PointChoiceArgs",
+    "ProtectionUnitBase",
+    "ProtectionUnitFilters",
+    "PublicError",
+    "renderDrillReport",
+    "ReportArtifact",
+    "ReportError",
+    "RestoreArtifactOutput",
+    "RestorePointArtifactArgs",
+    "RestorePointInfo",
+    "RestoreSessionOutputs",
+    "RestoreSessionResource",
+    "RestoreSessionSettingsArgs",
+    "SHAREPOINT_RESTORE_SESSION_TYPE",
+    "SharePointRestoreSession",
+    "SharePointRestoreSessionArgs",
+    "SiteBulkRestoreArgs",
+    "SiteByNameArtifactArgs",
+    "SiteProtectionUnit",
+    "SiteRestoreArtifactArgs",
+    "SiteRestoreArtifactOutput",
+    "TimePeriod",
+    "UserArtifactArgs",
+    "UserProtectionUnit",
+    "WaitForCompletionArgs",
+  ];
+
+  const CONSUMER = `
+import { ${PUBLIC_NAMES.join(", ")} } from "pulumi-m365-backup";
+import { startEmulator, type Emulator } from "pulumi-m365-backup/emulator";
+import * as pulumi from "@pulumi/pulumi";
+
+// SharePoint: sites by restore point or by name, and in bulk by URL.
+const args: SharePointRestoreSessionArgs = { siteRestoreArtifacts: [{ restorePointId: "rp" }], destinationType: "inPlace" };
+export const session = new SharePointRestoreSession("drill", args);
+export const status: pulumi.Output<string> = session.status;
+const byName: SiteByNameArtifactArgs = { siteWebUrl: "https://contoso.sharepoint.com/sites/a", pointInTime: "2026-01-01T00:00:00Z" };
+export const sites: SiteRestoreArtifactArgs[] = [byName, { siteId: "site-id" }];
+const siteBulk: SiteBulkRestoreArgs = { siteWebUrls: ["https://contoso.sharepoint.com/sites/a"] };
+export const siteBulkSession = new SharePointRestoreSession("sites-bulk", { bulkRestore: siteBulk });
+
+// OneDrive: users by email or id, a restore point, and in bulk by email.
+const choice: PointChoiceArgs = { pointInTime: "2026-01-01T00:00:00Z", restorePointPreference: "oldest", fastRestoreOnly: true };
+const user: UserArtifactArgs = { email: "adele@contoso.com", ...choice };
+const point: RestorePointArtifactArgs = { restorePointId: "rp" };
+const drives: DriveRestoreArtifactArgs[] = [user, { directoryObjectId: "user-id" }, point];
+const wait: WaitForCompletionArgs = { timeoutMinutes: 30, pollIntervalSeconds: 5 };
+const settings: RestoreSessionSettingsArgs = { activate: true, waitForCompletion: wait, failOn: "never", drillId: "q3" };
+const oneDriveArgs: OneDriveRestoreSessionArgs = { driveRestoreArtifacts: drives, ...settings };
+export const oneDrive = new OneDriveRestoreSession("drives", oneDriveArgs);
+export const driveResults: pulumi.Output<RestoreArtifactOutput[]> = oneDrive.driveRestoreArtifacts;
+const period: TimePeriod = { startDateTime: "2026-01-01T00:00:00Z", endDateTime: "2026-02-01T00:00:00Z" };
+const bulkChoice: BulkRestoreChoiceArgs = { protectionTimePeriod: period, restorePointPreference: "latest", displayName: "drill" };
+const driveBulk: DriveBulkRestoreArgs = { drives: ["adele@contoso.com"], ...bulkChoice };
+export const oneDriveBulk = new OneDriveRestoreSession("drives-bulk", { bulkRestore: driveBulk });
+export const bulkRequest: pulumi.Output<BulkRequestOutput | undefined> = oneDriveBulk.bulkRequest;
+export const bulkAsked: pulumi.Output<BulkRestoreOutput | undefined> = oneDriveBulk.bulkRestore;
+
+// Exchange: whole mailboxes, items found by a query, and mailboxes in bulk.
+const mailboxes: MailboxRestoreArtifactArgs[] = [{ email: "adele@contoso.com" }, point];
+const query: MailboxQuery = { subjects: ["board"], senders: ["ceo@contoso.com"], hasAttachment: true };
+const items: GranularMailboxRestoreArtifactArgs = { directoryObjectId: "mailbox-id", query };
+export const exchange = new ExchangeRestoreSession("mail", { mailboxRestoreArtifacts: mailboxes });
+const itemArgs: ExchangeRestoreSessionArgs = { granularMailboxRestoreArtifacts: [items] };
+export const exchangeItems = new ExchangeRestoreSession("items", itemArgs);
+export const itemResults: pulumi.Output<RestoreArtifactOutput[] | undefined> = exchangeItems.granularMailboxRestoreArtifacts;
+const mailboxBulk: MailboxBulkRestoreArgs = { mailboxes: ["adele@contoso.com"], fastRestoreOnly: true };
+export const exchangeBulk = new ExchangeRestoreSession("mail-bulk", { bulkRestore: mailboxBulk });
+
+// What every session outputs, and the drill report over all three.
+const all: RestoreSessionResource[] = [session, oneDrive, exchange];
+const format: DrillReportFormat = "markdown";
+export const report: pulumi.Output<string> = pulumi.all(all.map((s) => s.drillReport)).apply((reports: DrillReport[]) => renderDrillReport(reports, format));
+export const types: string[] = [SHAREPOINT_RESTORE_SESSION_TYPE, ONEDRIVE_RESTORE_SESSION_TYPE, EXCHANGE_RESTORE_SESSION_TYPE];
+export const counts = (outputs: RestoreSessionOutputs): ArtifactCount => outputs.restoreSessionArtifactCount;
+export const creator = (outputs: RestoreSessionOutputs): Identity | undefined => (outputs.createdBy satisfies IdentitySet).application;
+export const failure = (outputs: RestoreSessionOutputs): PublicError | undefined => outputs.error;
+export const summarize = (summary: DrillSummary, artifacts: ReportArtifact[]): DrillReportItem[] => drillReport(summary, artifacts).items;
+export const stored = (summary: DrillReportSummary): ReportError | undefined => summary.unresolvedNames;
+export const formerName = (artifact: SiteRestoreArtifactOutput): RestoreArtifactOutput => artifact;
+export const start: () => Promise<Emulator> = () => startEmulator({ port: 0 });
+
+// Lookups: the promise and the output form of each, their arguments and results.
+const filters: ProtectionUnitFilters = { policyId: "policy", status: "protected" };
+const siteArgs: GetSiteProtectionUnitsArgs = { ...filters, siteWebUrlContains: "finance" };
+const userArgs: GetUserProtectionUnitsArgs = { emailContains: "@contoso.com" };
+const driveArgs: GetDriveProtectionUnitsArgs = userArgs;
+const mailboxArgs: GetMailboxProtectionUnitsArgs = userArgs;
+export const siteUnits: Promise<GetSiteProtectionUnitsResult> = getSiteProtectionUnits(siteArgs);
+export const driveUnits: Promise<GetDriveProtectionUnitsResult> = getDriveProtectionUnits(driveArgs);
+export const mailboxUnits: Promise<GetMailboxProtectionUnitsResult> = getMailboxProtectionUnits(mailboxArgs);
+const siteOutputArgs: GetSiteProtectionUnitsOutputArgs = { status: pulumi.output("protected") };
+const userOutputArgs: GetUserProtectionUnitsOutputArgs = { emailContains: "@contoso.com" };
+const driveOutputArgs: GetDriveProtectionUnitsOutputArgs = userOutputArgs;
+const mailboxOutputArgs: GetMailboxProtectionUnitsOutputArgs = userOutputArgs;
+export const siteIds = getSiteProtectionUnitsOutput(siteOutputArgs).protectionUnits.apply((units: SiteProtectionUnit[]) => units.map((u) => u.siteId));
+export const driveEmails = getDriveProtectionUnitsOutput(driveOutputArgs).protectionUnits.apply((units: DriveProtectionUnit[]) => units.map((u) => u.email));
+export const mailboxIds = getMailboxProtectionUnitsOutput(mailboxOutputArgs).protectionUnits.apply((units: MailboxProtectionUnit[]) =>
+  units.map((u: UserProtectionUnit) => u.directoryObjectId),
+);
+export const unitStatus = (unit: ProtectionUnitBase): string | undefined => unit.status;
+const pointArgs: GetRestorePointsArgs = { protectionUnitIds: ["unit"], restorePointPreference: "oldest", fastRestoreOnly: true };
+export const points: Promise<GetRestorePointsResult> = getRestorePoints(pointArgs);
+const pointOutputArgs: GetRestorePointsOutputArgs = { protectionUnitIds: [pulumi.output("unit")], endDateTime: "2026-01-01T00:00:00Z" };
+export const pointIds = getRestorePointsOutput(pointOutputArgs).restorePoints.apply((found: RestorePointInfo[]) => found.map((p) => p.id));
+export const serviceStatus: Promise<BackupServiceStatus> = getBackupServiceStatus();
+export const serviceStatusOutput = getBackupServiceStatusOutput().apply((s: BackupServiceStatus) => s.status);
+export const lookupFailed = (error: unknown): boolean => error instanceof LookupArgumentError;
+
+// What the types refuse.
+// @ts-expect-error destinationType is a closed set
+export const wrong: SharePointRestoreSessionArgs = { siteRestoreArtifacts: [], destinationType: "elsewhere" };
+// @ts-expect-error a OneDrive session restores OneDrives, not sites
+export const wrongKind: OneDriveRestoreSessionArgs = { siteRestoreArtifacts: [point] };
+// @ts-expect-error a bulk restore of mailboxes names mailboxes
+export const wrongBulk: ExchangeRestoreSessionArgs = { bulkRestore: { drives: ["adele@contoso.com"] } };
+// @ts-expect-error an item-level restore needs its query
+export const noQuery: GranularMailboxRestoreArtifactArgs = { email: "adele@contoso.com" };
+// @ts-expect-error item kinds are a closed set
+export const wrongItems: MailboxQuery = { itemKinds: ["chat"] };
+`;
+
+  it("the consumer below imports every export of the installed declarations", () => {
+    const declarations = path.join(project, "node_modules", "pulumi-m365-backup", "dist", "provider", "index.d.ts");
+    expect(declaredExports(declarations)).toEqual([...PUBLIC_NAMES].sort());
+  });
+
   it.each([
     ["node16 resolution", { module: "node16", moduleResolution: "node16" }],
     // What `pulumi new typescript` generates: classic node resolution, no esModuleInterop, no skipLibCheck.
     ["Pulumi's default tsconfig", { module: "commonjs", moduleResolution: "node", target: "es2020", noImplicitReturns: true }],
-  ])("type-checks a strict consumer of the package and its emulator entry (%s, no skipLibCheck)", (_name, options) => {
-    const consumer = `
-import {
-  getRestorePoints,
-  getSiteProtectionUnitsOutput,
-  SharePointRestoreSession,
-  type GetRestorePointsResult,
-  type SharePointRestoreSessionArgs,
-} from "pulumi-m365-backup";
-import { startEmulator, type Emulator } from "pulumi-m365-backup/emulator";
-
-const args: SharePointRestoreSessionArgs = { siteRestoreArtifacts: [{ restorePointId: "rp" }], destinationType: "inPlace" };
-export const session = new SharePointRestoreSession("drill", args);
-export const status: import("@pulumi/pulumi").Output<string> = session.status;
-export const start: () => Promise<Emulator> = () => startEmulator({ port: 0 });
-export const points: Promise<GetRestorePointsResult> = getRestorePoints({ protectionUnitIds: ["unit"], restorePointPreference: "oldest" });
-export const siteIds = getSiteProtectionUnitsOutput({ status: "protected" }).protectionUnits.apply((units) => units.map((u) => u.siteId));
-// @ts-expect-error destinationType is a closed set
-export const wrong: SharePointRestoreSessionArgs = { siteRestoreArtifacts: [], destinationType: "elsewhere" };
-`;
-    const result = typeCheckInProject(project, { "index.ts": consumer }, { strict: true, target: "ES2022", types: ["node"], ...options });
+  ])("type-checks a strict consumer of every export and the emulator entry (%s, no skipLibCheck)", (_name, options) => {
+    const result = typeCheckInProject(
+      project,
+      { "index.ts": CONSUMER },
+      { strict: true, noUnusedLocals: true, target: "ES2022", types: ["node"], ...options },
+    );
     expect(result).toEqual({ status: 0, output: "" });
   });
 
-  it("runs check, create, read and delete of a draft through the real host started in the project", async () => {
-    const provider = installedProviderText(project);
-    expect(provider).toContain('require("pulumi-m365-backup/engine").create(');
-    expect(provider).not.toContain(repoRoot);
+  describe("through the real host started in the project", () => {
+    interface Case {
+      resource: string;
+      workload: "sharePoint" | "oneDrive" | "exchange";
+      collection: string;
+      artifacts: string;
+      restorePoint(emulator: Emulator): string;
+    }
+    const CASES: Case[] = [
+      {
+        resource: "SharePointRestoreSession",
+        workload: "sharePoint",
+        collection: "sharePointRestoreSessions",
+        artifacts: "siteRestoreArtifacts",
+        restorePoint: (e) => e.tenant.latestRestorePointIdFor("sharePoint", e.tenant.sites().find((s) => s.protectionUnitId)!.siteId),
+      },
+      {
+        resource: "OneDriveRestoreSession",
+        workload: "oneDrive",
+        collection: "oneDriveForBusinessRestoreSessions",
+        artifacts: "driveRestoreArtifacts",
+        restorePoint: (e) =>
+          e.tenant.latestRestorePointIdFor("oneDrive", e.tenant.users().find((u) => u.protectionUnitId)!.directoryObjectId),
+      },
+      {
+        resource: "ExchangeRestoreSession",
+        workload: "exchange",
+        collection: "exchangeRestoreSessions",
+        artifacts: "mailboxRestoreArtifacts",
+        restorePoint: (e) =>
+          e.tenant.latestRestorePointIdFor("exchange", e.tenant.mailboxes().find((m) => m.protectionUnitId)!.directoryObjectId),
+      },
+    ];
 
-    emulator = await startEmulator({ tls: testCa() });
-    host = await startHost({ cwd: project });
-    await host.configure({ "m365-backup:graphEndpoint": emulator.url, "m365-backup:accessToken": emulator.accessToken });
-    const [site] = emulator.tenant.sites().filter((s) => s.protectionUnitId);
-    const restorePointId = emulator.tenant.latestRestorePointId(site.siteId);
-    const graphRequests = () => emulator!.journal.entries().map((e) => `${e.method} ${e.path} ${e.status}`);
-
-    const checked = await host.check(urn, {}, { siteRestoreArtifacts: [{ restorePointId }], __provider: provider });
-    expect(checked).toEqual({
-      inputs: { siteRestoreArtifacts: [{ restorePointId }], destinationType: "new", activate: false, __provider: provider },
-      failures: [],
+    beforeAll(async () => {
+      emulator = await startEmulator({ tls: testCa() });
+      host = await startHost({ cwd: project });
+      await host.configure({ "m365-backup:graphEndpoint": emulator.url, "m365-backup:accessToken": emulator.accessToken });
     });
-    expect(graphRequests()).toEqual([]);
+    beforeEach(() => emulator!.journal.clear());
 
-    const created = await host.create(urn, checked.inputs);
-    expect(graphRequests()).toEqual([`POST ${SESSIONS} 201`]);
-    expect(created.properties).toMatchObject({ status: "draft", destinationType: "new", activate: false });
-    expect(emulator.tenant.sessions().map((s) => s.id)).toEqual([created.id]);
-    emulator.journal.clear();
+    it.each(CASES)("$resource: check, create, read and delete of a draft", async (c) => {
+      const provider = installedProviderText(project, c.resource);
+      expect(provider).toContain('require("pulumi-m365-backup/engine")');
+      expect(provider).not.toContain(repoRoot);
+      const urn = urnFor(`packed-${c.resource}`);
+      const sessions = `${ROOT}/${c.collection}`;
+      const restorePointId = c.restorePoint(emulator!);
+      const graphRequests = () => emulator!.journal.entries().map((e) => `${e.method} ${e.path} ${e.status}`);
 
-    const read = await host.read(created.id, urn, created.properties);
-    expect(graphRequests()).toEqual([
-      `GET ${RESTORE_SESSIONS}/${created.id} 200`,
-      `GET ${SESSIONS}/${created.id}/siteRestoreArtifacts 200`,
-    ]);
-    expect(read.id).toBe(created.id);
-    expect(read.properties.siteRestoreArtifacts).toEqual([expect.objectContaining({ restorePointId, status: "added" })]);
-    emulator.journal.clear();
+      const checked = await host!.check(urn, {}, { [c.artifacts]: [{ restorePointId }], __provider: provider });
+      expect(checked).toEqual({
+        inputs: { [c.artifacts]: [{ restorePointId }], destinationType: "new", activate: false, __provider: provider },
+        failures: [],
+      });
+      expect(graphRequests()).toEqual([]);
 
-    await host.delete(created.id, urn, read.properties);
-    expect(graphRequests()).toEqual([`DELETE ${RESTORE_SESSIONS}/${created.id} 204`]);
-    expect(emulator.tenant.sessions()).toEqual([]);
+      const created = await host!.create(urn, checked.inputs);
+      expect(graphRequests()).toEqual([`POST ${sessions} 201`]);
+      expect(created.properties).toMatchObject({ status: "draft", destinationType: "new", activate: false, restoreJobType: "standard" });
+      expect(emulator!.tenant.sessions().map((s) => [s.id, s.workload])).toEqual([[created.id, c.workload]]);
+      emulator!.journal.clear();
+
+      const read = await host!.read(created.id, urn, created.properties);
+      expect(graphRequests()).toEqual([
+        `GET ${ROOT}/restoreSessions/${created.id} 200`,
+        `GET ${sessions}/${created.id}/${c.artifacts} 200`,
+      ]);
+      expect(read.id).toBe(created.id);
+      expect(read.properties[c.artifacts]).toEqual([expect.objectContaining({ restorePointId, status: "added" })]);
+      emulator!.journal.clear();
+
+      await host!.delete(created.id, urn, read.properties);
+      expect(graphRequests()).toEqual([`DELETE ${ROOT}/restoreSessions/${created.id} 204`]);
+      expect(emulator!.tenant.sessions()).toEqual([]);
+    });
   });
 });
 

@@ -1,9 +1,11 @@
 /**
  * The test rig of the reliability tests: the emulator on its real TLS server (the test CA), the
  * real dynamic-provider host signed in with the demo app's client secret through the emulator's
- * token endpoint, and short retry limits so faults cost seconds, not minutes.
+ * token endpoint, and short retry limits so faults cost seconds, not minutes. One host serves all
+ * three restore-session resources: each call carries its resource's serialized provider.
  */
 import { startEmulator, type Emulator } from "../../emulator";
+import { WORKLOADS, type WorkloadName } from "../../provider/workloads";
 import { HostCallError, startHost, type Host } from "../support/host";
 import { makeProgramDir, serializedProviderText } from "../support/program-dir";
 import { testCa } from "../support/test-ca";
@@ -16,15 +18,16 @@ export const RIG_REQUEST_TIMEOUT_SECONDS = "1";
 export const SESSIONS_PATH = "/v1.0/solutions/backupRestore/sharePointRestoreSessions";
 export const RESTORE_SESSIONS_PATH = "/v1.0/solutions/backupRestore/restoreSessions";
 
-/** A running emulator, host and provider text. */
+/** A running emulator, host and the serialized providers of the three resources. */
 export interface Rig {
   emulator: Emulator;
   host: Host;
-  provider: string;
+  /** The `__provider` text of each workload's restore-session resource. */
+  providers: Record<WorkloadName, string>;
   /** The stack config the host was given (secrets included). */
   config: Record<string, string>;
-  /** Restore points of the first protected sites, one per site. */
-  restorePoints: string[];
+  /** Newest restore points of each workload's first three protected objects, one per object. */
+  restorePoints: Record<WorkloadName, string[]>;
   close(): Promise<void>;
 }
 
@@ -47,19 +50,24 @@ export async function startRig(
   env?: NodeJS.ProcessEnv,
 ): Promise<Rig> {
   const emulator = await startEmulator({ tls: testCa() });
-  const provider = await serializedProviderText();
+  const providers = Object.fromEntries(
+    await Promise.all(WORKLOADS.map(async (w) => [w.name, await serializedProviderText(w.restoreSession.resourceType)] as const)),
+  ) as Record<WorkloadName, string>;
   const host = await startHost({ cwd: makeProgramDir(), ...(env !== undefined ? { env } : {}) });
   const stackConfig = config(emulator);
   await host.configure(stackConfig, { secretKeys: Object.keys(stackConfig).filter((key) => /secret|token|password/i.test(key)) });
-  const restorePoints = emulator.tenant
-    .sites()
-    .filter((site) => site.protectionUnitId)
-    .slice(0, 3)
-    .map((site) => emulator.tenant.latestRestorePointId(site.siteId));
+  const restorePoints = Object.fromEntries(
+    WORKLOADS.map((w) => [
+      w.name,
+      protectedObjects(emulator, w.name)
+        .slice(0, 3)
+        .map((o) => emulator.tenant.latestRestorePointIdFor(w.name, o.key)),
+    ]),
+  ) as Record<WorkloadName, string[]>;
   return {
     emulator,
     host,
-    provider,
+    providers,
     config: stackConfig,
     restorePoints,
     close: async () => {
@@ -67,6 +75,25 @@ export async function startRig(
       await emulator.close();
     },
   };
+}
+
+/** A seeded object a policy protects: its key (site id or directoryObjectId) and name (site URL or email). */
+export interface ProtectedObject {
+  key: string;
+  name: string;
+}
+
+/** The seeded objects of a workload that a policy protects, in seeding order. */
+export function protectedObjects(emulator: Emulator, workload: WorkloadName): ProtectedObject[] {
+  const { tenant } = emulator;
+  const seeded: Record<WorkloadName, () => (ProtectedObject & { protectionUnitId: string })[]> = {
+    sharePoint: () => tenant.sites().map((s) => ({ key: s.siteId, name: s.siteWebUrl, protectionUnitId: s.protectionUnitId })),
+    oneDrive: () => tenant.users().map((u) => ({ key: u.directoryObjectId, name: u.email, protectionUnitId: u.protectionUnitId })),
+    exchange: () => tenant.mailboxes().map((m) => ({ key: m.directoryObjectId, name: m.email, protectionUnitId: m.protectionUnitId })),
+  };
+  return seeded[workload]()
+    .filter((o) => o.protectionUnitId !== "")
+    .map(({ key, name }) => ({ key, name }));
 }
 
 /** Deletes every session out of band, so each case starts from an empty tenant. */
@@ -87,14 +114,14 @@ export async function outcomeOf<T>(operation: () => Promise<T>): Promise<Outcome
   }
 }
 
-/** The restore point ids of a session's artifacts in the emulator, sorted. */
+/** The restore point ids of a session's artifacts (standard or item-level) in the emulator, sorted. */
 export function storedRestorePoints(emulator: Emulator, id: string): string[] {
   const session = emulator.tenant.sessions().find((s) => s.id === id);
   return session === undefined ? [] : session.artifacts.map((a) => a.restorePointId).sort();
 }
 
-/** The restore point ids the provider reported in its properties, sorted. */
-export function reportedRestorePoints(properties: Record<string, unknown>): string[] {
-  const artifacts = (properties.siteRestoreArtifacts ?? []) as { restorePointId?: string }[];
+/** The restore point ids the provider reported under one artifact output (say `driveRestoreArtifacts`), sorted. */
+export function reportedRestorePoints(properties: Record<string, unknown>, output: string): string[] {
+  const artifacts = (properties[output] ?? []) as { restorePointId?: string }[];
   return artifacts.map((a) => a.restorePointId ?? "").sort();
 }

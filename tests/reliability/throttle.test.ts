@@ -106,7 +106,9 @@ test("the window halves per throttle: three 429s without Retry-After take it fro
     times: 3,
   });
   const before = gate.concurrency;
-  await expect(client.listProtectionUnits(SHAREPOINT)).resolves.toHaveLength(emulator.tenant.sites().filter((s) => s.protectionUnitId).length);
+  await expect(client.listProtectionUnits(SHAREPOINT)).resolves.toHaveLength(
+    emulator.tenant.sites().filter((s) => s.protectionUnitId).length,
+  );
   // 16 -> 8 -> 4 -> 2 on the throttles, then +1 for the success.
   expect([before, gate.concurrency]).toEqual([16, 3]);
 });

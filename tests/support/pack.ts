@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import ts from "typescript";
 import { repoRoot } from "./program-dir";
 
 /** The tarball `npm pack` wrote and the paths it holds, relative to the package root. */
@@ -57,7 +58,8 @@ export function runInProject(projectDir: string, script: string, args: string[] 
 }
 
 // setMocks is process-global and must be the same @pulumi/pulumi instance the installed package
-// loads, which is the project's hoisted copy; the script prints the __provider input.
+// loads, which is the project's hoisted copy; the script prints the __provider input of the
+// resource class named in argv (constructed without arguments: check, not the class, validates).
 const SERIALIZE_SCRIPT = `
 const pulumi = require("@pulumi/pulumi");
 pulumi.runtime.setMocks({
@@ -69,16 +71,28 @@ pulumi.runtime.setMocks({
   },
   call() { return {}; },
 }, "project", "stack", false);
-const { SharePointRestoreSession } = require("pulumi-m365-backup");
-new SharePointRestoreSession("probe", { siteRestoreArtifacts: [{ restorePointId: "probe" }] });
+const Resource = require("pulumi-m365-backup")[process.argv[1]];
+new Resource("probe", {});
 `;
 
-/** The `__provider` text that the package installed in `projectDir` produces for a SharePointRestoreSession. */
-export function installedProviderText(projectDir: string): string {
-  const stdout = runInProject(projectDir, SERIALIZE_SCRIPT);
+/** The `__provider` text that the package installed in `projectDir` produces for one resource class (default SharePointRestoreSession). */
+export function installedProviderText(projectDir: string, resource = "SharePointRestoreSession"): string {
+  const stdout = runInProject(projectDir, SERIALIZE_SCRIPT, [resource]);
   const text = (JSON.parse(stdout) as { provider?: unknown }).provider;
-  if (typeof text !== "string") throw new Error(`the installed SharePointRestoreSession produced no __provider text: ${stdout}`);
+  if (typeof text !== "string") throw new Error(`the installed ${resource} produced no __provider text: ${stdout}`);
   return text;
+}
+
+/** The names a declaration file exports (types and values), sorted, as the TypeScript checker sees them. */
+export function declaredExports(declarationFile: string): string[] {
+  const program = ts.createProgram([declarationFile], { noEmit: true });
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(program.getSourceFile(declarationFile)!);
+  if (module === undefined) throw new Error(`${declarationFile} is not a module`);
+  return checker
+    .getExportsOfModule(module)
+    .map((symbol) => symbol.name)
+    .sort();
 }
 
 /**

@@ -74,6 +74,11 @@ export function serializedProviderText(resource = "SharePointRestoreSession"): P
   return cached(resource, () => serializeInChild(path.join(repoRoot, "dist", "provider"), resource, {}));
 }
 
+/** The `__provider` text of any resource of this package (its export name and arguments that construct it); cached per test file. */
+export function serializedResourceProviderText(exportName: string, args: Record<string, unknown>): Promise<string> {
+  return cached(`m365:${exportName}`, () => serializeInChild(path.join(repoRoot, "dist", "provider"), exportName, args));
+}
+
 /** The `__provider` text of the echo fixture's resource; cached per test file. */
 export function serializedEchoProviderText(): Promise<string> {
   return cached("echo", () => serializeInChild(echoProviderDir, "Echo", { label: "probe" }));

@@ -92,7 +92,7 @@ describe("resolveArtifacts", () => {
     ],
     [
       { siteId: "nowhere" },
-      "site siteId nowhere is not protected: no site protection unit covers it; add it to a SharePoint protection policy first",
+      "site siteId nowhere is not protected: no site protection unit covers it; add it to the tenant's SharePoint protection policy first",
     ],
     [
       { siteWebUrl: "https://contoso.sharepoint.com/sites/x" },

@@ -120,3 +120,46 @@ describe("examples/gitops workflow", () => {
     }
   });
 });
+
+describe("examples/posture", () => {
+  it("is a Pulumi TypeScript project on the published package", () => {
+    const project = parse(read("posture", "Pulumi.yaml"));
+    expect(project.runtime).toEqual({ name: "nodejs", options: { typescript: true } });
+    expect(project.main).toBe("index.ts");
+    expect(JSON.parse(read("posture", "tsconfig.json")).files).toEqual(["index.ts"]);
+    expect(JSON.parse(read("posture", "package.json")).dependencies).toEqual({
+      "@pulumi/pulumi": "^3.139.0",
+      "pulumi-m365-backup": "^0.1.0",
+    });
+  });
+
+  it("documents the permissions, what removal does to backups, adoption with retainOnDelete, and how to run it", () => {
+    const readme = read("posture", "README.md");
+    for (const text of [
+      "BackupRestore-Configuration.ReadWrite.All",
+      "BackupRestore-Configuration.Read.All",
+      "keeps the backups already taken, and bills them",
+      "adoptExisting",
+      "retainOnDelete",
+      "PolicyCreationNotAllowed",
+      "npm install",
+      "pulumi stack init",
+      "pulumi config set",
+    ]) {
+      expect(readme).toContain(text);
+    }
+  });
+
+  it("previews pull requests, applies main, and fails a nightly refresh-preview when the tenant drifted", () => {
+    const workflow = parse(read("posture", ".github", "workflows", "posture.yml"));
+    const step = (job: string) => workflow.jobs[job].steps.find((s: { uses?: string }) => s.uses === "pulumi/actions@v6").with;
+    expect(Object.keys(workflow.on).sort()).toEqual(["pull_request", "push", "schedule"]);
+    expect(step("preview")).toMatchObject({ command: "preview", refresh: true, "comment-on-pr": true });
+    expect(step("up")).toMatchObject({ command: "up" });
+    expect(workflow.jobs.drift.if).toBe("github.event_name == 'schedule'");
+    expect(step("drift")).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
+    const text = read("posture", ".github", "workflows", "posture.yml");
+    expect(text.match(/secrets\.\w+/g)).toEqual(["secrets.PULUMI_ACCESS_TOKEN"]);
+    expect(text).not.toMatch(/CLIENT_SECRET|clientSecret|CLIENT_CERTIFICATE/);
+  });
+});

@@ -28,7 +28,32 @@ export function graphSession(id: string, status = "draft", extra: Partial<GraphS
  */
 export function fakeGraph(overrides: Partial<GraphClient> = {}): { graph: GraphClient; calls: Call[] } {
   const calls: Call[] = [];
+  // Protection-policy calls are not restore-session business: a test that makes one must fake it.
+  const notFaked = (name: string) => async () => {
+    throw new Error(`fakeGraph: ${name} was called but not faked`);
+  };
+  const policyCalls = [
+    "createPolicy",
+    "getPolicy",
+    "listPolicies",
+    "updatePolicy",
+    "activatePolicy",
+    "deactivatePolicy",
+    "deletePolicy",
+    "listPolicyUnits",
+    "listRules",
+    "createRule",
+    "updateRule",
+    "runRule",
+    "deleteRule",
+    "createBulkJob",
+    "listBulkJobs",
+  ] as const;
   const defaults: GraphClient = {
+    ...(Object.fromEntries(policyCalls.map((name) => [name, notFaked(name)])) as unknown as Pick<
+      GraphClient,
+      (typeof policyCalls)[number]
+    >),
     createSession: async () => graphSession("s-1"),
     getSession: async (id) => graphSession(id),
     listRestoreSessions: async () => [],

@@ -211,7 +211,7 @@ describe("resolveGranular", () => {
       "a mailbox no policy protects",
       { email: "nobody@contoso.com", query: { subjects: ["x"] } },
       undefined,
-      "mailbox nobody@contoso.com is not protected: no mailbox protection unit covers it; add it to an Exchange protection policy first",
+      "mailbox nobody@contoso.com is not protected: no mailbox protection unit covers it; add it to the tenant's Exchange protection policy first",
     ],
     [
       "a restore point Graph does not know",

@@ -231,9 +231,7 @@ export async function update(
       );
     }
     if (delta.length > 0)
-      log(
-        `restore session ${id}: ${counted(countOf(delta, "add"), workload)} added, ${countOf(delta, "remove")} removed`,
-      );
+      log(`restore session ${id}: ${counted(countOf(delta, "add"), workload)} added, ${countOf(delta, "remove")} removed`);
     if (!inputs.activate) run.session = await graph.getSession(id);
   });
   if (inputs.activate) await run.activateAndWait(id);

@@ -132,7 +132,7 @@ export function matchUnit(
     }
     throw new UnitResolutionError(
       label,
-      `is not protected: no ${unitWords(workload)} covers it; add it to ${/^[AEIOU]/.test(workload.title) ? "an" : "a"} ${workload.title} protection policy first`,
+      `is not protected: no ${unitWords(workload)} covers it; add it to the tenant's ${workload.title} protection policy first`,
     );
   }
   if (unit.status !== undefined && unit.status !== "protected") {

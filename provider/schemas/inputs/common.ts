@@ -25,27 +25,61 @@ export function propertyPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Zod issues as check failures under `prefix`. An unknown key gets the hint from `hints` when one
- * exists (say, a read-only Graph property), else the list of keys allowed there.
+ * Zod issues of `schema` as check failures under `prefix`. An unknown key gets the hint from
+ * `hints` when one exists (say, a read-only Graph property), else the keys allowed where it stands.
  */
 export function failuresFromZod(
   error: z.ZodError,
   prefix: readonly PropertyKey[],
-  allowedKeys: readonly string[],
+  schema: z.ZodType,
   hints: Readonly<Record<string, string>> = {},
 ): CheckFailure[] {
   return error.issues.flatMap((issue): CheckFailure[] => {
     const path = [...prefix, ...issue.path];
     if (issue.code === "unrecognized_keys") {
+      const allowed = keysAt(schema, issue.path) ?? [];
       return issue.keys.map((key) => ({
         property: propertyPath([...path, key]),
         reason:
           (path.length === 0 && Object.hasOwn(hints, key) ? hints[key] : undefined) ??
-          `unknown property; allowed here: ${allowedKeys.join(", ")}`,
+          `unknown property; allowed here: ${allowed.join(", ")}`,
       }));
     }
     return [{ property: propertyPath(path) || "(inputs)", reason: issue.message }];
   });
+}
+
+/** The keys an object schema allows at `path` inside `schema` (through optionals, arrays and unions). */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  const def = (schema as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+  switch (def.type) {
+    case "optional":
+    case "nullable":
+    case "default":
+    case "prefault":
+    case "nonoptional":
+    case "readonly":
+    case "catch":
+      return keysAt(def.innerType as z.ZodType, path);
+    case "pipe":
+      return keysAt(def.in as z.ZodType, path);
+    case "object": {
+      const shape = def.shape as Record<string, z.ZodType>;
+      if (path.length === 0) return Object.keys(shape);
+      const child = typeof path[0] === "string" && Object.hasOwn(shape, path[0]) ? shape[path[0]] : undefined;
+      return child === undefined ? undefined : keysAt(child, path.slice(1));
+    }
+    case "array":
+      return typeof path[0] === "number" ? keysAt(def.element as z.ZodType, path.slice(1)) : undefined;
+    case "union":
+      for (const option of def.options as z.ZodType[]) {
+        const keys = keysAt(option, path);
+        if (keys !== undefined) return keys;
+      }
+      return undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** True when a value is, or holds, the preview's unknown sentinel. */

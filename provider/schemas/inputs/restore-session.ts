@@ -220,7 +220,6 @@ export function restoreSessionInputRules(workload: Workload): RestoreSessionInpu
 function buildRules(workload: Workload): RestoreSessionInputRules {
   const { artifacts: artifactsKey, granularArtifacts: granularKey, bulkNames } = workload.restoreSession;
   const { key: unitKey, name: unitName } = workload.protectionUnit;
-  const unitKeys = [unitKey, unitName, "pointInTime", "restorePointPreference", "fastRestoreOnly"];
   const unitSchema = unitArtifactSchema
     .pick({
       [unitKey]: true,
@@ -268,7 +267,7 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
     }
     const byRestorePoint = "restorePointId" in artifact;
     const parsed = (byRestorePoint ? restorePointArtifactSchema : unitSchema).safeParse(artifact);
-    return parsed.success ? [] : failuresFromZod(parsed.error, prefix, byRestorePoint ? ["restorePointId"] : unitKeys);
+    return parsed.success ? [] : failuresFromZod(parsed.error, prefix, byRestorePoint ? restorePointArtifactSchema : unitSchema);
   }
 
   function granularFailures(artifact: unknown, index: number, apiVersion: "v1.0" | "beta"): CheckFailure[] {
@@ -276,7 +275,7 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
     if (!isObject(artifact))
       return [{ property: propertyPath(prefix), reason: 'must be an object like { email: "...", query: { subjects: ["..."] } }' }];
     const parsed = granularArtifactSchema.safeParse(artifact);
-    if (!parsed.success) return failuresFromZod(parsed.error, prefix, Object.keys(granularArtifactSchema.shape));
+    if (!parsed.success) return failuresFromZod(parsed.error, prefix, granularArtifactSchema);
     const given = ["restorePointId", unitKey, unitName].filter((k) => (artifact as Record<string, unknown>)[k] !== undefined);
     if (given.length !== 1)
       return [{ property: propertyPath(prefix), reason: `give exactly one of ${unitName}, ${unitKey} or restorePointId` }];
@@ -295,7 +294,7 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
   function bulkFailures(value: unknown): CheckFailure[] {
     if (!isObject(value)) return [{ property: "bulkRestore", reason: `must be an object like { ${bulkNames}: [...] }` }];
     const parsed = bulkSchema.safeParse(value);
-    const failures = parsed.success ? [] : failuresFromZod(parsed.error, ["bulkRestore"], bulkKeys);
+    const failures = parsed.success ? [] : failuresFromZod(parsed.error, ["bulkRestore"], bulkSchema);
     const names = (value as Record<string, unknown>)[bulkNames];
     if (names === undefined)
       failures.push({
@@ -324,7 +323,10 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
       if (value === undefined || value === null) continue;
       // A whole list unknown during preview is checked once it is known.
       if (value === UNKNOWN && contentKeys.includes(key)) continue;
-      setOwn(toValidate, key, value === UNKNOWN && Object.hasOwn(PREVIEW_PLACEHOLDERS, key) ? PREVIEW_PLACEHOLDERS[key] : value);
+      if (value === UNKNOWN && Object.hasOwn(PREVIEW_PLACEHOLDERS, key)) setOwn(toValidate, key, PREVIEW_PLACEHOLDERS[key]);
+      // A setting with an unknown part (waitForCompletion: { timeoutMinutes: <unknown> }) is checked once known.
+      else if (!contentKeys.includes(key) && containsUnknown(value)) continue;
+      else setOwn(toValidate, key, value);
     }
     const failures: CheckFailure[] = [];
     const present = contentKeys.filter((k) => given[k] !== undefined && given[k] !== null);
@@ -348,13 +350,14 @@ function buildRules(workload: Workload): RestoreSessionInputRules {
     if (given.bulkRestore !== undefined && given.bulkRestore !== null && !containsUnknown(given.bulkRestore))
       failures.push(...bulkFailures(given.bulkRestore));
     const parsed = topSchema.safeParse(toValidate);
-    if (!parsed.success) failures.push(...failuresFromZod(parsed.error, [], inputKeys, hints));
+    if (!parsed.success) failures.push(...failuresFromZod(parsed.error, [], topSchema, hints));
     failures.push(...inPlaceFailures(given));
     if (failures.length === 0) failures.push(...duplicateFailures(listed, artifactsKey, unitKey, unitName, workload));
     if (!parsed.success || failures.length > 0) return { inputs: news, failures };
 
     // Defaults filled in; values not known yet are handed on untouched.
     const inputs: Record<string, unknown> = { ...parsed.data };
+    for (const [key, value] of Object.entries(given)) if (containsUnknown(value) && !contentKeys.includes(key)) setOwn(inputs, key, value);
     for (const [key, value] of Object.entries(given)) if (value === UNKNOWN) setOwn(inputs, key, value);
     if (__provider !== undefined) inputs.__provider = __provider;
     return { inputs, failures: [] };
