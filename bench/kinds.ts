@@ -46,26 +46,21 @@ const PLAN_ONLY = {
   noopUp: { requests: 0, why: "an up with nothing to change runs check and diff only (every request counted, reads too)" },
 } satisfies Partial<Record<Operation, Minimum>>;
 
-/** The protected object number `n` of a workload: a site id, or a user's or mailbox's directory object id. */
-function objectKey(emulator: Emulator, workload: Workload, n: number): string {
+/**
+ * The object number `n` of a workload in the emulator's directory: a site id, or a user's or
+ * mailbox's directory object id; `protectedOnly` skips objects no policy covers (no restore points).
+ */
+function objectKey(emulator: Emulator, workload: Workload, n: number, protectedOnly: boolean): string {
   const { tenant } = emulator;
-  const keys =
+  const objects =
     workload.name === "sharePoint"
-      ? tenant
-          .sites()
-          .filter((s) => s.protectionUnitId)
-          .map((s) => s.siteId)
+      ? tenant.sites().map((s) => ({ key: s.siteId, unit: s.protectionUnitId }))
       : workload.name === "oneDrive"
-        ? tenant
-            .users()
-            .filter((u) => u.protectionUnitId)
-            .map((u) => u.directoryObjectId)
-        : tenant
-            .mailboxes()
-            .filter((m) => m.protectionUnitId)
-            .map((m) => m.directoryObjectId);
+        ? tenant.users().map((u) => ({ key: u.directoryObjectId, unit: u.protectionUnitId }))
+        : tenant.mailboxes().map((m) => ({ key: m.directoryObjectId, unit: m.protectionUnitId }));
+  const keys = objects.filter((o) => !protectedOnly || o.unit !== "").map((o) => o.key);
   const key = keys[n];
-  if (key === undefined) throw new RangeError(`the emulator seeds ${keys.length} protected ${workload.noun.many}, number ${n} wanted`);
+  if (key === undefined) throw new RangeError(`the emulator seeds ${keys.length} such ${workload.noun.many}, number ${n} wanted`);
   return key;
 }
 
@@ -76,7 +71,7 @@ function restoreSessionKind(workload: Workload): ResourceKind {
     resourceClass: resourceType,
     emulator: {},
     inputs: (emulator, n, activate) => ({
-      [artifacts]: [{ restorePointId: emulator.tenant.latestRestorePointIdFor(workload.name, objectKey(emulator, workload, n)) }],
+      [artifacts]: [{ restorePointId: emulator.tenant.latestRestorePointIdFor(workload.name, objectKey(emulator, workload, n, true)) }],
       destinationType: "new",
       activate,
     }),
@@ -96,7 +91,12 @@ function protectionPolicyKind(workload: Workload): ResourceKind {
     resourceClass: resourceType,
     // Graph refuses a new policy while the workload has an active one (409 PolicyCreationNotAllowed).
     emulator: { seedPolicies: false },
-    inputs: (emulator, n, activate) => ({ [unitIdsInput]: [objectKey(emulator, workload, n)], active: activate }),
+    // The program-side class names the policy after the resource; the host needs the name given.
+    inputs: (emulator, n, activate) => ({
+      displayName: `bench ${workload.title} ${n}`,
+      [unitIdsInput]: [objectKey(emulator, workload, n, false)],
+      active: activate,
+    }),
     minimum: {
       create: { requests: 1, why: "one POST creates the policy, inactive, with its units inline (up to 50)" },
       createActivate: { requests: 2, why: "the POST, then POST activate: Graph creates every policy inactive" },

@@ -1,7 +1,7 @@
 /**
- * Graph requests per operation and resource kind, counted in the emulator's journal: create,
- * create and activate, diff and delete through one provider host, and a no-op `up` (the second of
- * two) through the engine harness. Each kind runs against an emulator shaped for it (see kinds.ts).
+ * Graph requests per operation and resource kind, counted in the emulator's journal: create, diff
+ * and delete through one provider host, a no-op `up` (the second of two) through the engine
+ * harness, then create and activate. Each kind runs against an emulator shaped for it (kinds.ts).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -47,9 +47,9 @@ export async function countRequests(emulator: Emulator, kind: ResourceKind): Pro
     let draft = { id: "", properties: {} as Record<string, unknown> };
     const counts = {} as RequestCounts;
     counts.create = await counted("create", async () => (draft = await host.create(urn, draftInputs)));
-    counts.createActivate = await counted("createActivate", () => host.create(urn, activeInputs));
     counts.diff = await counted("diff", () => host.diff(draft.id, urn, draft.properties, draftInputs, draftInputs));
     counts.delete = await counted("delete", () => host.delete(draft.id, urn, draft.properties, draftInputs));
+    // The active object comes last: Graph refuses any new policy of a workload once one is active.
     const stack = oneResourceStack(emulator, kind, programDir, type);
     await stack.up().catch((error: unknown) => failed.push({ operation: "noopUp", error: `the first up: ${String(error)}` }));
     counts.noopUp = await counted("noopUp", async () => {
@@ -58,6 +58,7 @@ export async function countRequests(emulator: Emulator, kind: ResourceKind): Pro
       if (changed !== 0) throw new Error(`the second up changed ${changed} resource(s); expected none`);
     });
     await stack.destroy().catch((error: unknown) => failed.push({ operation: "noopUp", error: `destroy after it: ${String(error)}` }));
+    counts.createActivate = await counted("createActivate", () => host.create(urn, activeInputs));
     return { counts: orderedCounts(counts), failed };
   } finally {
     await closeQuietly(host);
