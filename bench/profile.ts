@@ -33,6 +33,9 @@ export const CATEGORIES = {
   node: "Node internals and other packages",
 } as const;
 
+/** The preload that samples the host. */
+const PROFILER = "/bench/host-profiler.js";
+
 const PULUMI_PACKAGES = /node_modules\/(google-protobuf|@grpc\/grpc-js|@pulumi\/pulumi)\//;
 
 /** The category of one frame, or undefined when the frame says nothing (native code, Node internals). */
@@ -61,6 +64,8 @@ export function categorize(profile: CpuProfile): CpuBreakdown {
     else {
       const stack: string[] = [];
       for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(byId.get(at)!.callFrame.url);
+      // Starting the profiler is sampled too; it is the benchmark's, not the host's.
+      if (stack.some((url) => url.endsWith(PROFILER))) return;
       category = stack.some((url) => url.includes("internal/modules/cjs/loader"))
         ? "loading"
         : (stack.map(frameCategory).find((c) => c !== undefined) ?? "node");
@@ -84,7 +89,7 @@ export function sumBreakdowns(breakdowns: readonly CpuBreakdown[]): CpuBreakdown
 /** The bulk-sites load once more with every host profiled; the host CPU of its three commands by category. */
 export async function profileHostFleet(emulator: Emulator, load: FleetLoad): Promise<CpuBreakdown> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "m365-bench-profile-"));
-  const preload = `--require ${path.join(__dirname, "host-profiler.js")}`;
+  const preload = `--require ${path.join(__dirname, path.basename(PROFILER))}`;
   const nodeOptions = [process.env.NODE_OPTIONS, preload].filter(Boolean).join(" ");
   await runHostFleet(emulator, load, { NODE_OPTIONS: nodeOptions, M365_BENCH_PROFILE_DIR: directory });
   const profiles = fs

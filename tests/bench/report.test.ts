@@ -173,11 +173,11 @@ test("the searches' span runs from the first arrival to the last answer; the bou
   expect(() => searchTimes([], 20, 8)).toThrow(RangeError);
 });
 
-test("profile samples are charged to loading first, else to the innermost frame that names a package or our code; idle is left out", () => {
+test("profile samples are charged to loading first, else to the innermost frame that names a package or our code; idle and the profiler are left out", () => {
   const frame = (functionName: string, url: string) => ({ functionName, url });
   const profile: CpuProfile = {
     nodes: [
-      { id: 1, callFrame: frame("(root)", ""), children: [2, 3, 8, 9, 10] },
+      { id: 1, callFrame: frame("(root)", ""), children: [2, 3, 8, 9, 10, 12] },
       { id: 2, callFrame: frame("read", "file:///x/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js"), children: [4, 5] },
       { id: 3, callFrame: frame("(garbage collector)", "") },
       { id: 4, callFrame: frame("readState", "file:///repo/dist/provider/engine/restore-session/state.js"), children: [6, 7] },
@@ -188,9 +188,11 @@ test("profile samples are charged to loading first, else to the innermost frame 
       { id: 9, callFrame: frame("fetch", "node:internal/deps/undici/undici") },
       { id: 10, callFrame: frame("JSON.parse", ""), children: [] },
       { id: 11, callFrame: frame("compile", "") },
+      { id: 12, callFrame: frame("(anonymous)", "file:///repo/bench/host-profiler.js"), children: [13] },
+      { id: 13, callFrame: frame("post", "node:inspector") },
     ],
-    samples: [4, 5, 6, 11, 3, 8, 9, 10, 4],
-    timeDeltas: [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 500],
+    samples: [4, 5, 6, 11, 3, 8, 9, 10, 4, 13],
+    timeDeltas: [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 500, 9000],
   };
   expect(categorize(profile)).toEqual({
     [CATEGORIES.ours]: 1.5,
