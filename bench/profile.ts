@@ -33,6 +33,18 @@ export const CATEGORIES = {
   node: "Node internals and other packages",
 } as const;
 
+/** Whose each category's time is: what this package could change, and what it cannot. */
+export const OWNERS: Record<string, string> = {
+  [CATEGORIES.loading]: "ours: the engine and the packages it loads, in every fresh host",
+  [CATEGORIES.pulumi]: "Pulumi's dynamic-provider host (grows with the state's size)",
+  [CATEGORIES.zod]: "ours",
+  [CATEGORIES.graphSdk]: "ours (a dependency)",
+  [CATEGORIES.http]: "Node's fetch under our transport (its first use in each host included)",
+  [CATEGORIES.ours]: "ours",
+  [CATEGORIES.gc]: "everyone's",
+  [CATEGORIES.node]: "Node and the Pulumi host",
+};
+
 /** The preload that samples the host. */
 const PROFILER = "/bench/host-profiler.js";
 

@@ -388,7 +388,13 @@ test("results.md names the command, the machine's load, every kind and where the
   expect(markdown).toContain("| by restore point id | 1000 (1000 succeeded, session completed) | 394.4 | 76 | 313 | 5400 | 394400 |");
   expect(markdown).toContain("| refresh | 0.5 | 20 | 0.25 | 2.00 | 100 | 420 | 0.420 | 120 | 0 |");
   expect(markdown).toContain("took 1.50 s of steps against a bound of 0.78 s");
-  expect(markdown).toContain("| Pulumi host: gRPC and protobuf Struct marshalling | 300 | 50% |");
+  expect(markdown).toContain(
+    "| Pulumi host: gRPC and protobuf Struct marshalling | Pulumi's dynamic-provider host (grows with the state's size) | 300 | 50% |",
+  );
+  expect(markdown).toContain("take 1.5 times the bound: the rest is paid per command");
+  expect(markdown).toContain("at 10000 sites the ratios are up 2.00.");
+  // The fleet runs 64 steps at once: the sequential bound does not bind it.
+  expect(markdown).toContain("| up | 1 | 20 | n/a (concurrent) | n/a | 100 | 400 | 2.000 | 150 | 0 |");
   expect(markdown).toContain(
     "| baseline provider (captures its Graph client and zod schema) | fails to serialize: function 'bound safeParse': which could not be serialized because the function could not be parsed. |",
   );
