@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** What the drill restores in the emulator's demo tenant (three of each), plus where and how to reach Graph. */
+/** What the posture protects (every seeded object) and the drill restores (three of each), plus where and how to reach Graph. */
 function demoConfig(emulator: Emulator): Record<string, string> {
   const sites = emulator.tenant
     .sites()
@@ -64,9 +64,13 @@ function demoConfig(emulator: Emulator): Record<string, string> {
   console.log(`Drill sites: ${sites.map((s) => s.siteWebUrl).join(", ")}`);
   console.log(`Drill OneDrives: ${users.map((u) => u.email).join(", ")}`);
   console.log(`Drill mailboxes: ${mailboxes.map((m) => m.email).join(", ")}`);
+  const allProtected = <T extends { protectionUnitId: string }>(objects: T[]) => objects.filter((o) => o.protectionUnitId);
   return {
     "m365-backup:graphEndpoint": emulator.url,
     "m365-backup:accessToken": emulator.accessToken,
+    [`${PROJECT}:protectedSiteIds`]: JSON.stringify(allProtected(emulator.tenant.sites()).map((s) => s.siteId)),
+    [`${PROJECT}:protectedUserIds`]: JSON.stringify(allProtected(emulator.tenant.users()).map((u) => u.directoryObjectId)),
+    [`${PROJECT}:protectedMailboxIds`]: JSON.stringify(allProtected(emulator.tenant.mailboxes()).map((m) => m.directoryObjectId)),
     [`${PROJECT}:siteIds`]: JSON.stringify(sites.map((s) => s.siteId)),
     [`${PROJECT}:userIds`]: JSON.stringify(users.map((u) => u.directoryObjectId)),
     [`${PROJECT}:mailboxEmails`]: JSON.stringify(mailboxes.map((m) => m.email)),

@@ -104,6 +104,8 @@ export interface StateResource {
    * ErrorResourceInitFailed); absent when it is healthy. While set, every `up` updates the resource.
    */
   initErrors?: string[];
+  /** Registered with `retainOnDelete`: the engine forgets it on delete and never calls the provider (step.go, DeleteStep.Apply). */
+  retainOnDelete?: true;
 }
 
 /** An operation a command began and never saw end, as the CLI's checkpoint records it. */
@@ -352,6 +354,8 @@ class Deployment {
   private failure: Error | undefined;
   private rejectFailed!: (error: Error) => void;
   private readonly registered = new Set<string>();
+  /** URNs the program registered with `retainOnDelete`. */
+  private readonly retained = new Set<string>();
   private readonly state: StackState;
 
   constructor(
@@ -374,14 +378,22 @@ class Deployment {
   }
 
   private put(entry: StateResource): void {
+    const { retainOnDelete: _previous, ...rest } = entry;
+    entry = this.retained.has(entry.urn) ? { ...rest, retainOnDelete: true } : rest;
     const index = this.state.resources.findIndex((r) => r.urn === entry.urn);
     if (index < 0) this.state.resources.push(entry);
     else this.state.resources[index] = entry;
   }
 
   /** check, then diff against the old outputs, then create, update, replace or nothing; returns id and outputs. */
-  async register(urn: string, type: string, news: Record<string, unknown>): Promise<{ id: string; outputs: Record<string, unknown> }> {
+  async register(
+    urn: string,
+    type: string,
+    news: Record<string, unknown>,
+    retainOnDelete = false,
+  ): Promise<{ id: string; outputs: Record<string, unknown> }> {
     this.registered.add(urn);
+    if (retainOnDelete) this.retained.add(urn);
     const host = this.command.host;
     const old = this.state.resources.find((r) => r.urn === urn);
     const checked = await host.check(urn, old?.inputs ?? {}, news).catch((e: unknown) => this.fail(urn, "check", e));
@@ -499,6 +511,11 @@ class Deployment {
 
   private async deleteObject(resource: StateResource, op: "delete" | "replace", forget: () => void = () => undefined): Promise<void> {
     if (op === "delete") this.emit(resource.urn, "delete", "started");
+    if (resource.retainOnDelete) {
+      forget();
+      if (op === "delete") this.emit(resource.urn, "delete", "done", "retained (retainOnDelete): not deleted");
+      return;
+    }
     await this.command
       .operate(
         { urn: resource.urn, op: "delete" },
@@ -579,7 +596,7 @@ class EngineMonitor extends MockMonitor {
         if (!req.getType().startsWith(DYNAMIC_TYPE_PREFIX)) {
           this.deployment.fail(urn, "register", new Error(`the harness runs only dynamic resources, not ${req.getType()}`));
         }
-        ({ id, outputs } = await this.deployment.register(urn, req.getType(), inputs));
+        ({ id, outputs } = await this.deployment.register(urn, req.getType(), inputs, req.getRetainondelete() === true));
       }
       this.resources.set(urn, { urn, id, state: outputs });
       const response = new resourceProto.RegisterResourceResponse();
@@ -667,6 +684,12 @@ async function destroy(command: Command): Promise<StepResult> {
   const changes = noChanges();
   await forEachResource(options, [...state.resources].reverse(), async (resource) => {
     options.onEvent?.({ urn: resource.urn, op: "delete", status: "started" });
+    if (resource.retainOnDelete) {
+      state.resources = state.resources.filter((r) => r !== resource);
+      changes.delete++;
+      options.onEvent?.({ urn: resource.urn, op: "delete", status: "done", detail: "retained (retainOnDelete): not deleted" });
+      return;
+    }
     await command
       .operate(
         { urn: resource.urn, op: "delete" },

@@ -34,6 +34,8 @@ let storePath: string;
 let events: StepEvent[];
 let warnings: string[];
 let desired: Record<string, Record<string, unknown>>;
+/** Names the program registers with `retainOnDelete`. */
+let retained: Set<string>;
 
 function harness(crash?: CrashPlan) {
   return engineHarness({
@@ -48,7 +50,9 @@ function harness(crash?: CrashPlan) {
     onEvent: (e) => events.push(e),
     program: async () => {
       const size = Number(new pulumi.Config().require("size"));
-      const made = Object.entries(desired).map(([name, args]) => new Echo(name, { size, ...args }));
+      const made = Object.entries(desired).map(
+        ([name, args]) => new Echo(name, { size, ...args }, retained.has(name) ? { retainOnDelete: true } : {}),
+      );
       return { labels: made.map((r) => r.label), firstId: made[0]?.id };
     },
   });
@@ -76,6 +80,7 @@ function withoutProvider(props: Record<string, unknown>): Record<string, unknown
 }
 
 beforeEach(() => {
+  retained = new Set();
   programDir = makeProgramDir({ "echo-provider": echoProviderDir });
   statePath = path.join(programDir, "state", "dev.json");
   storePath = path.join(programDir, "echo-store.json");
@@ -213,6 +218,32 @@ test("destroy deletes in reverse creation order and empties the state", async ()
   expect(callsSince(before)).toEqual(["configure", "delete echo-beta-2", "delete echo-alpha-1"]);
   expect(state()).toEqual({ resources: [], outputs: {} });
   expect(echoStore().objects).toEqual({});
+});
+
+test("retainOnDelete: destroy and a dropped registration forget the object without calling the provider's delete", async () => {
+  retained = new Set(["b"]);
+  await harness().up();
+  expect(state().resources.map((r) => [r.urn, r.retainOnDelete])).toEqual([
+    [urnA, undefined],
+    [urnB, true],
+  ]);
+  let before = echoStore().calls.length;
+  expect((await harness().destroy()).changes).toEqual({ create: 0, update: 0, replace: 0, same: 0, delete: 2 });
+  expect(callsSince(before)).toEqual(["configure", "delete echo-alpha-1"]);
+  expect(state().resources).toEqual([]);
+  expect(Object.keys(echoStore().objects)).toEqual(["echo-beta-2"]);
+
+  await harness().up();
+  delete desired.b;
+  before = echoStore().calls.length;
+  expect((await harness().up()).changes).toMatchObject({ delete: 1 });
+  expect(callsSince(before).filter((c) => c.startsWith("delete"))).toEqual([]);
+  expect(events.filter((e) => e.op === "delete" && e.status === "done").pop()).toEqual({
+    urn: urnB,
+    op: "delete",
+    status: "done",
+    detail: "retained (retainOnDelete): not deleted",
+  });
 });
 
 test("a create that fails after the object exists fails the step, naming the resource, and keeps it in state with its init errors", async () => {

@@ -112,7 +112,7 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
       pulumiFile: path.join(fs.realpathSync(project), "node_modules", "@pulumi", "pulumi", "index.js"),
       resourceClasses: ["function", "function", "function"],
       engineFunctions: ["check", "configure", "create", "diff", "read", "remove", "update"],
-      engineKinds: ["exchange", "oneDrive", "sharePoint"],
+      engineKinds: ["drivePolicy", "exchange", "mailboxPolicy", "oneDrive", "sharePoint", "sitePolicy"],
       startEmulator: "function",
       invalidBody: {
         status: 400,
@@ -142,6 +142,7 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
   const PUBLIC_NAMES = [
     "ArtifactCount",
     "BackupServiceStatus",
+    "BulkJobOutput",
     "BulkRequestOutput",
     "BulkRestoreChoiceArgs",
     "BulkRestoreOutput",
@@ -154,7 +155,10 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     "DriveBulkRestoreArgs",
     "DriveProtectionUnit",
     "DriveRestoreArtifactArgs",
+    "EXCHANGE_PROTECTION_POLICY_TYPE",
     "EXCHANGE_RESTORE_SESSION_TYPE",
+    "ExchangeProtectionPolicy",
+    "ExchangeProtectionPolicyArgs",
     "ExchangeRestoreSession",
     "ExchangeRestoreSessionArgs",
     "getBackupServiceStatus",
@@ -182,19 +186,28 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     "GetUserProtectionUnitsArgs",
     "GetUserProtectionUnitsOutputArgs",
     "GranularMailboxRestoreArtifactArgs",
+    "GroupInclusionRuleArgs",
     "Identity",
     "IdentitySet",
+    "InclusionRuleOutput",
     "LookupArgumentError",
     "MailboxBulkRestoreArgs",
     "MailboxProtectionUnit",
     "MailboxQuery",
     "MailboxRestoreArtifactArgs",
+    "ONEDRIVE_PROTECTION_POLICY_TYPE",
     "ONEDRIVE_RESTORE_SESSION_TYPE",
+    "OneDriveProtectionPolicy",
+    "OneDriveProtectionPolicyArgs",
     "OneDriveRestoreSession",
     "OneDriveRestoreSessionArgs",
     "PointChoiceArgs",
+    "ProtectionPolicyOutputs",
+    "ProtectionPolicyResource",
+    "ProtectionPolicySettingsArgs",
     "ProtectionUnitBase",
     "ProtectionUnitFilters",
+    "ProtectionUnitOutput",
     "PublicError",
     "renderDrillReport",
     "ReportArtifact",
@@ -205,14 +218,20 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     "RestoreSessionOutputs",
     "RestoreSessionResource",
     "RestoreSessionSettingsArgs",
+    "RetentionSetting",
+    "SHAREPOINT_PROTECTION_POLICY_TYPE",
     "SHAREPOINT_RESTORE_SESSION_TYPE",
+    "SharePointProtectionPolicy",
+    "SharePointProtectionPolicyArgs",
     "SharePointRestoreSession",
     "SharePointRestoreSessionArgs",
     "SiteBulkRestoreArgs",
     "SiteByNameArtifactArgs",
+    "SiteInclusionRuleArgs",
     "SiteProtectionUnit",
     "SiteRestoreArtifactArgs",
     "SiteRestoreArtifactOutput",
+    "StatusWait",
     "TimePeriod",
     "UserArtifactArgs",
     "UserProtectionUnit",
@@ -300,6 +319,25 @@ export const pointIds = getRestorePointsOutput(pointOutputArgs).restorePoints.ap
 export const serviceStatus: Promise<BackupServiceStatus> = getBackupServiceStatus();
 export const serviceStatusOutput = getBackupServiceStatusOutput().apply((s: BackupServiceStatus) => s.status);
 export const lookupFailed = (error: unknown): boolean => error instanceof LookupArgumentError;
+
+// Protection policies: what is backed up, by id, by name and by rule, per workload.
+const policySettings: ProtectionPolicySettingsArgs = { displayName: "posture", active: true, adoptExisting: false };
+const statusWait: StatusWait = { timeoutMinutes: 30, pollIntervalSeconds: 10 };
+const keywords: SiteInclusionRuleArgs = { expression: "(displayName -contains 'Finance')" };
+const siteArgs_: SharePointProtectionPolicyArgs = { ...policySettings, siteIds: ["site-id"], siteWebUrls: ["https://contoso.sharepoint.com/sites/a"], siteInclusionRules: [keywords], statusWait };
+export const sitePolicy = new SharePointProtectionPolicy("sites-policy", siteArgs_);
+const groups: GroupInclusionRuleArgs = { groupIds: ["group-id"], autoApply: true };
+const driveArgs_: OneDriveProtectionPolicyArgs = { userIds: ["user-id"], userEmails: ["adele@contoso.com"], driveInclusionRules: [groups] };
+export const drivePolicy = new OneDriveProtectionPolicy("drives-policy", driveArgs_);
+const mailboxArgs_: ExchangeProtectionPolicyArgs = { mailboxIds: ["mailbox-id"], mailboxEmails: ["sales@contoso.com"], mailboxInclusionRules: [groups] };
+export const mailboxPolicy = new ExchangeProtectionPolicy("mailboxes-policy", mailboxArgs_);
+const policies: ProtectionPolicyResource[] = [sitePolicy, drivePolicy, mailboxPolicy];
+export const policyStatuses = pulumi.all(policies.map((p) => p.status));
+export const siteUnitIds = sitePolicy.siteProtectionUnits.apply((units: ProtectionUnitOutput[]) => units.map((u) => u.id));
+export const driveRules = drivePolicy.driveInclusionRules.apply((rules: InclusionRuleOutput[]) => rules.map((r) => r.status));
+export const mailboxJobs = mailboxPolicy.mailboxProtectionUnitsBulkAdditionJobs.apply((jobs: BulkJobOutput[]) => jobs.map((j) => j.error));
+export const retention = (outputs: ProtectionPolicyOutputs): RetentionSetting[] | undefined => outputs.retentionSettings;
+export const policyTypes: string[] = [SHAREPOINT_PROTECTION_POLICY_TYPE, ONEDRIVE_PROTECTION_POLICY_TYPE, EXCHANGE_PROTECTION_POLICY_TYPE];
 
 // What the types refuse.
 // @ts-expect-error destinationType is a closed set
