@@ -51,6 +51,7 @@ export {
   type ReportError,
 } from "./report";
 export * from "./functions";
+export { DEFAULT_GRAPH_ENDPOINT, ENVIRONMENT_FALLBACKS, KNOWN_GRAPH_HOSTS } from "./config";
 export {
   SharePointProtectionPolicy,
   SHAREPOINT_PROTECTION_POLICY_TYPE,

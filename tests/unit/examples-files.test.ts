@@ -163,3 +163,23 @@ describe("examples/posture", () => {
     expect(text).not.toMatch(/CLIENT_SECRET|clientSecret|CLIENT_CERTIFICATE/);
   });
 });
+
+describe("examples/policy-pack", () => {
+  it("is a Node.js policy pack on @pulumi/policy and the published package, with a version (the policy SDK requires one)", () => {
+    expect(parse(read("policy-pack", "PulumiPolicy.yaml")).runtime).toBe("nodejs");
+    const pkg = JSON.parse(read("policy-pack", "package.json"));
+    expect(pkg.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pkg.dependencies).toEqual({ "@pulumi/policy": "^1.21.0", "@pulumi/pulumi": "^3.139.0", "pulumi-m365-backup": "^0.1.0" });
+    expect(JSON.parse(read("policy-pack", "tsconfig.json")).files).toEqual(["index.ts", "rules.ts"]);
+  });
+
+  it("names every policy it ships, how a ticket is given, and why the shrink rule runs after the update", () => {
+    const readme = read("policy-pack", "README.md");
+    const index = read("policy-pack", "index.ts");
+    const names = [...index.matchAll(/name: "([a-z-]+)"/g)].map((m) => m[1]);
+    expect(names).toHaveLength(6);
+    for (const name of names) expect(readme).toContain(`| \`${name}\` |`);
+    for (const text of ["pulumi stack tag set change-ticket", "--policy-pack-config", "AnalyzeStack", "removeRequested"])
+      expect(readme).toContain(text);
+  });
+});
