@@ -1,8 +1,8 @@
 /**
  * Host cold start: from spawning the dynamic-provider host to its first create answered, for this
  * package (a draft session on the emulator) and for a no-op provider (the echo test fixture), run
- * alternately so both see the same machine load. Also times, each in a fresh process, the require
- * of what the engine loads at startup, which names what to load lazily when the ratio is too high.
+ * alternately so both see the same machine load. Also lists and times, each in a fresh process, what
+ * a first restore session loads, which names what to load lazily when the ratio is too high.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -20,32 +20,33 @@ export interface ColdStartResult {
   providerMs: number;
   noopMs: number;
   ratio: number;
-  /** Milliseconds to require each module in a fresh process from the package root. */
+  /**
+   * Milliseconds to load, each in a fresh process from the package root: every package a first
+   * SharePoint restore session loads, and `pulumi-m365-backup/engine` itself with that kind built.
+   */
   requireMs: Record<string, number>;
-  /** Packages the engine loads when the host first requires it, with how many of their files. */
+  /** Packages a first SharePoint restore session loads in the host (the engine and its kind), with how many of their files. */
   loadedByEngine: Record<string, number>;
 }
 
-/** Modules the engine may load at startup (name -> what to require from the package root); each is timed on its own. */
-const STARTUP_MODULES: Record<string, string> = {
-  "pulumi-m365-backup/engine": path.join(ROOT, "dist", "provider", "engine"),
-  "@azure/identity": "@azure/identity",
-  "@microsoft/microsoft-graph-client": "@microsoft/microsoft-graph-client",
-  zod: "zod",
-  jose: "jose",
-  ajv: "ajv",
-};
+/** The engine as the serialized providers require it. */
+const ENGINE = path.join(ROOT, "dist", "provider", "engine");
 
-// Requires the engine, then groups every loaded file by package (own files under "pulumi-m365-backup").
+// Requires the engine and runs a SharePoint restore session's check (which builds the kind, as a
+// first create does), then groups every loaded file by package (own files under "pulumi-m365-backup").
 const LOADED_SCRIPT = `
-require(process.argv[1]);
-const counts = {};
-for (const file of Object.keys(require.cache)) {
-  const match = /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(file);
-  const name = match ? match[1] : "pulumi-m365-backup";
-  counts[name] = (counts[name] || 0) + 1;
-}
-process.stdout.write(JSON.stringify(counts));
+const started = process.hrtime.bigint();
+const engine = require(process.argv[1]);
+Promise.resolve(engine.sharePoint.check({}, { siteRestoreArtifacts: [{ restorePointId: "rp" }] })).then(() => {
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const counts = {};
+  for (const file of Object.keys(require.cache)) {
+    const match = /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(file);
+    const name = match ? match[1] : "pulumi-m365-backup";
+    counts[name] = (counts[name] || 0) + 1;
+  }
+  process.stdout.write(JSON.stringify({ ms, counts }));
+});
 `;
 
 /** One host: spawn, configure, check, create; returns the milliseconds until create was answered. */
@@ -101,33 +102,30 @@ export async function measureColdStart(emulator: Emulator, runs: number): Promis
     providerMs.push(await timeFirstCreate(provider));
     noopMs.push(await timeFirstCreate(noop));
   }
-  const requireMs = Object.fromEntries(
-    Object.entries(STARTUP_MODULES).map(([name, specifier]) => [name, round(timeRequire(specifier), 1)]),
-  );
+  const loaded = loadedByFirstKind();
+  const requireMs: Record<string, number> = { "pulumi-m365-backup/engine": round(loaded.ms, 1) };
+  for (const name of Object.keys(loaded.counts).filter((n) => n !== "pulumi-m365-backup")) requireMs[name] = round(timeRequire(name), 1);
   return {
     runs,
     providerMs: round(median(providerMs), 1),
     noopMs: round(median(noopMs), 1),
     ratio: round(median(providerMs) / median(noopMs)),
     requireMs,
-    loadedByEngine: packagesLoadedByEngine(),
+    loadedByEngine: loaded.counts,
   };
 }
 
-/** Which packages (and how many of their files) requiring the engine loads, in a fresh process. */
-function packagesLoadedByEngine(): Record<string, number> {
-  const child = spawnSync(process.execPath, ["-e", LOADED_SCRIPT, STARTUP_MODULES["pulumi-m365-backup/engine"]], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
+/** What requiring the engine and building its first kind loads, and how long it takes, in a fresh process. */
+function loadedByFirstKind(): { ms: number; counts: Record<string, number> } {
+  const child = spawnSync(process.execPath, ["-e", LOADED_SCRIPT, ENGINE], { cwd: ROOT, encoding: "utf8" });
   if (child.status !== 0) throw new Error(`requiring the engine failed: ${child.stderr.trim()}`);
-  return JSON.parse(child.stdout) as Record<string, number>;
+  return JSON.parse(child.stdout) as { ms: number; counts: Record<string, number> };
 }
 
 /** Milliseconds `require(specifier)` takes in a fresh Node process started in the package root. */
 function timeRequire(specifier: string): number {
   const script = `const t = process.hrtime.bigint(); require(process.argv[1]); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
   const child = spawnSync(process.execPath, ["-e", script, specifier], { cwd: ROOT, encoding: "utf8" });
-  if (child.status !== 0) throw new Error(`require(${name}) failed: ${child.stderr.trim()}`);
+  if (child.status !== 0) throw new Error(`require(${specifier}) failed: ${child.stderr.trim()}`);
   return Number(child.stdout);
 }

@@ -1,28 +1,32 @@
 /**
- * The fleet: many sessions (or one session of many sites) created, refreshed and destroyed against
- * the emulator with latency and a per-application rate limit, through the engine harness and the
- * real provider host, `parallel` resource steps at a time. The wall time is set against the rate
- * limit's lower bound: the requests served divided by the rate.
+ * The fleet: many one-site sessions, or one session of many sites, created, refreshed and destroyed
+ * against the emulator with latency and a per-application rate limit, through the engine harness and
+ * the real provider host, `parallel` resource steps at a time; and the same requests through the
+ * Graph client alone (the retry comparison).
+ *
+ * Two lower bounds: many sessions at once are bound by the rate limit (requests served / rate); one
+ * session's requests go one after another (create, then PATCHes of 50; the session, then artifact
+ * pages of 100), so it is bound by the sum of each request's latency and the emulator's own handling.
  */
 import { spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { engineHarness, type StackState, type StepEvent } from "../harness";
-import type { Emulator } from "../emulator";
+import type { Emulator, JournalEntry } from "../emulator";
 import type { RetryPolicy } from "../provider/graph";
-import { makeProgramDir } from "../tests/support/program-dir";
 import type { ClientFleetJob, ClientFleetOutcome } from "./client-fleet";
-import { stateBytesPerResource } from "./footprint";
-import { emulatorConfig, hostEnv, PeakMemory, restorePointIds, ROOT, round, tally } from "./support";
+import { measuredStack, type CommandFigures } from "./measured-stack";
+import { graphEntries, hostEnv, resourceBytes, restorePointIds, ROOT, round, sequentialBoundMs, tally } from "./support";
 
-/** The load: how many sessions of how many sites, how many steps at once, and the rate limit. */
+/** The load: how many sessions of how many sites, how many steps at once, the rate limit and the latency. */
 export interface FleetLoad {
   sessions: number;
   sitesPerSession: number;
   parallel: number;
   requestsPerSecond: number;
+  latencyMs: number;
 }
+
+/** Which lower bound a run is judged against. */
+export type BoundKind = "rate" | "sequential";
 
 /** One fleet run's figures. */
 export interface FleetResult {
@@ -32,14 +36,15 @@ export interface FleetResult {
   wallSeconds: number;
   /** The same commands end to end, host start and program run included. */
   commandSeconds: number;
-  /** Requests served divided by the rate limit (the issue's bound). */
+  /** `rate`: requests served / rate limit; `sequential`: each request's latency plus the emulator's handling, summed. */
+  bound: BoundKind;
   lowerBoundSeconds: number;
   ratio: number;
   /**
-   * The bound once the bucket's burst is granted: each command (or, in process, the run) may start
-   * with a full bucket, so its first `burst` requests cost no wait. Null ratio when that bound is 0.
+   * Rate bound only: the bound once the bucket's burst is granted (each command may start with a
+   * full bucket, so its first `burst` requests cost no wait). Null when it does not apply or is 0.
    */
-  burstAdjustedLowerBoundSeconds: number;
+  burstAdjustedLowerBoundSeconds: number | null;
   burstAdjustedRatio: number | null;
   /** 429 answers received. */
   throttled: number;
@@ -49,8 +54,12 @@ export interface FleetResult {
   requestsPerSession: number;
 }
 
-/** A harness fleet also reports the state size and the hosts' memory. */
+/** A run through the provider host adds its CPU time and per-command figures. */
 export interface HostFleetResult extends FleetResult {
+  /** The provider host's CPU per site, in ms, for the command that used the most (create, refresh or destroy). */
+  hostCpuMsPerSite: number;
+  commands: CommandFigures[];
+  /** Bytes of one resource in the state after `up` (the median resource). */
   stateBytesPerResource: number;
   peakRssMb: number;
 }
@@ -58,13 +67,15 @@ export interface HostFleetResult extends FleetResult {
 /** The Graph SDK's RetryHandler defaults (3 retries, 3 s delay, Retry-After honoured) as our policy. */
 export const SDK_DEFAULT_RETRY: Partial<RetryPolicy> = { maxAttempts: 4, baseDelayMs: 3_000, maxDelayMs: 180_000, jitterRatio: 0 };
 
-/** Graph requests only: the token endpoint is not rate limited here. */
-const GRAPH_PATH = /^\/(v1\.0|beta)\//;
-
 /** Restore point ids, `sitesPerSession` distinct ones per session. */
 function sessionSites(emulator: Emulator, load: FleetLoad): string[][] {
   const ids = restorePointIds(emulator, load.sessions * load.sitesPerSession);
   return Array.from({ length: load.sessions }, (_, i) => ids.slice(i * load.sitesPerSession, (i + 1) * load.sitesPerSession));
+}
+
+/** Many sessions share the rate limit; one session's requests wait for each other. */
+export function boundKindOf(load: Pick<FleetLoad, "sessions">): BoundKind {
+  return load.sessions > 1 ? "rate" : "sequential";
 }
 
 /**
@@ -73,67 +84,57 @@ function sessionSites(emulator: Emulator, load: FleetLoad): string[][] {
  */
 function resetEmulator(emulator: Emulator, load: FleetLoad): void {
   emulator.faults.clear();
-  emulator.faults.add({ path: GRAPH_PATH, rateLimit: { perSecond: load.requestsPerSecond, burst: load.requestsPerSecond } });
+  emulator.faults.add({ path: /^\/(v1\.0|beta)\//, rateLimit: { perSecond: load.requestsPerSecond, burst: load.requestsPerSecond } });
   emulator.journal.clear();
 }
 
-/** `servedPerCommand`: requests served in each stretch that may start with a full bucket. */
-function figures(
-  emulator: Emulator,
+/**
+ * The figures of a run from its journal: `servedPerStretch` holds the requests served in each stretch
+ * that may start with a full bucket (a command, for the host).
+ */
+export function fleetFigures(
+  entries: readonly JournalEntry[],
   load: FleetLoad,
-  wallSeconds: number,
-  commandSeconds: number,
-  failed: number,
-  servedPerCommand: number[],
+  run: { wallSeconds: number; commandSeconds: number; failed: number; servedPerStretch: number[] },
 ): FleetResult {
-  const requests = tally(emulator.journal.entries());
-  const lowerBoundSeconds = requests.served / load.requestsPerSecond;
-  const burst = load.requestsPerSecond;
-  const adjusted = servedPerCommand.reduce((sum, served) => sum + Math.max(0, served - burst), 0) / load.requestsPerSecond;
+  const requests = tally(entries);
+  const bound = boundKindOf(load);
+  const lowerBoundSeconds = bound === "rate" ? requests.served / load.requestsPerSecond : sequentialBoundMs(entries, load.latencyMs) / 1000;
+  const adjusted =
+    bound === "rate"
+      ? run.servedPerStretch.reduce((sum, served) => sum + Math.max(0, served - load.requestsPerSecond), 0) / load.requestsPerSecond
+      : undefined;
   return {
     sessions: load.sessions,
     sitesPerSession: load.sitesPerSession,
-    wallSeconds: round(wallSeconds),
-    commandSeconds: round(commandSeconds),
-    lowerBoundSeconds: round(lowerBoundSeconds),
-    ratio: round(wallSeconds / lowerBoundSeconds),
-    burstAdjustedLowerBoundSeconds: round(adjusted),
-    burstAdjustedRatio: adjusted > 0 ? round(wallSeconds / adjusted) : null,
+    wallSeconds: round(run.wallSeconds),
+    commandSeconds: round(run.commandSeconds),
+    bound,
+    lowerBoundSeconds: round(lowerBoundSeconds, 3),
+    ratio: round(run.wallSeconds / lowerBoundSeconds),
+    burstAdjustedLowerBoundSeconds: adjusted === undefined ? null : round(adjusted),
+    burstAdjustedRatio: adjusted === undefined || adjusted === 0 ? null : round(run.wallSeconds / adjusted),
     throttled: requests.throttled,
-    failed,
+    failed: run.failed,
     requests: requests.served,
     requestsPerSession: round(requests.served / load.sessions),
   };
 }
 
-/** Per command: when its first step started and its last step ended, and how many steps succeeded. */
-class CommandClock {
-  private first = Infinity;
-  private last = -Infinity;
-  succeeded = 0;
-
-  onEvent(event: StepEvent): void {
-    const now = performance.now();
-    if (event.status === "started") this.first = Math.min(this.first, now);
-    else this.last = Math.max(this.last, now);
-    if (event.status === "done") this.succeeded++;
-  }
-
-  seconds(): number {
-    return this.last > this.first ? (this.last - this.first) / 1000 : 0;
-  }
+/** The most host CPU any one command used, per site, in ms. */
+export function hostCpuMsPerSite(commands: readonly CommandFigures[], sites: number): number {
+  return round(Math.max(...commands.map((c) => c.hostCpuMs)) / sites, 3);
 }
 
-/** Runs up, refresh and destroy of the fleet through the engine harness and the provider host. */
-export async function runHostFleet(emulator: Emulator, load: FleetLoad): Promise<HostFleetResult> {
+/** Runs up, refresh and destroy of the fleet through the engine harness and the provider host (`env`: extra host environment). */
+export async function runHostFleet(emulator: Emulator, load: FleetLoad, env?: Record<string, string>): Promise<HostFleetResult> {
   const { SharePointRestoreSession } = require(path.join(ROOT, "dist", "provider")) as typeof import("../provider");
   const sites = sessionSites(emulator, load);
-  const statePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "m365-bench-fleet-")), "state.json");
-  const memory = new PeakMemory();
-  let clock = new CommandClock();
-  const stack = engineHarness({
-    projectName: "bench",
-    stackName: "fleet",
+  const stack = measuredStack({
+    emulator,
+    latencyMs: load.latencyMs,
+    parallel: load.parallel,
+    env,
     program: async () => {
       sites.forEach((restorePointIds, i) => {
         new SharePointRestoreSession(`session-${i}`, {
@@ -143,36 +144,33 @@ export async function runHostFleet(emulator: Emulator, load: FleetLoad): Promise
         });
       });
     },
-    config: emulatorConfig(emulator),
-    statePath,
-    workDir: makeProgramDir(),
-    env: hostEnv(emulator),
-    parallel: load.parallel,
-    onEvent: (event) => clock.onEvent(event),
-    onHostStarted: (host) => memory.watch(host.pid),
   });
 
   resetEmulator(emulator, load);
-  let wallSeconds = 0;
-  let failed = 0;
+  const commands: CommandFigures[] = [];
   let stateBytes = 0;
-  const servedPerCommand: number[] = [];
-  const started = performance.now();
   for (const command of ["up", "refresh", "destroy"] as const) {
-    clock = new CommandClock();
-    const servedBefore = tally(emulator.journal.entries()).served;
-    // A failed step ends its command, as in the engine; the next command still runs (destroy cleans up).
-    await stack[command]().catch(() => undefined);
-    wallSeconds += clock.seconds();
-    failed += load.sessions - clock.succeeded;
-    servedPerCommand.push(tally(emulator.journal.entries()).served - servedBefore);
-    if (command === "up") stateBytes = stateBytesPerResource((JSON.parse(fs.readFileSync(statePath, "utf8")) as StackState).resources);
+    commands.push(await stack.run(command));
+    if (command === "up") {
+      const sizes = stack
+        .state()
+        .resources.map(resourceBytes)
+        .sort((a, b) => a - b);
+      stateBytes = sizes[Math.floor(sizes.length / 2)] ?? 0;
+    }
   }
-  const commandSeconds = (performance.now() - started) / 1000;
+  const figures = fleetFigures(emulator.journal.entries(), load, {
+    wallSeconds: commands.reduce((sum, c) => sum + c.wallSeconds, 0),
+    commandSeconds: commands.reduce((sum, c) => sum + c.commandSeconds, 0),
+    failed: commands.reduce((sum, c) => sum + (load.sessions - c.succeeded), 0),
+    servedPerStretch: commands.map((c) => c.requests),
+  });
   return {
-    ...figures(emulator, load, wallSeconds, commandSeconds, failed, servedPerCommand),
+    ...figures,
+    hostCpuMsPerSite: hostCpuMsPerSite(commands, load.sessions * load.sitesPerSession),
+    commands,
     stateBytesPerResource: stateBytes,
-    peakRssMb: round(memory.stop(), 1),
+    peakRssMb: stack.peakRssMb(),
   };
 }
 
@@ -193,10 +191,15 @@ export async function runClientFleet(
   const started = performance.now();
   const outcome = await runChild(emulator, job);
   const commandSeconds = (performance.now() - started) / 1000;
-  const wallSeconds = outcome.phaseSeconds.reduce((a, b) => a + b, 0);
-  // The phases run back to back, so only the first may start with a full bucket.
-  const served = tally(emulator.journal.entries()).served;
-  return { ...figures(emulator, load, wallSeconds, commandSeconds, outcome.failed, [served]), failures: outcome.failures };
+  const entries = graphEntries(emulator.journal.entries());
+  // The phases run back to back in one process, so only the first may start with a full bucket.
+  const figures = fleetFigures(entries, load, {
+    wallSeconds: outcome.phaseSeconds.reduce((a, b) => a + b, 0),
+    commandSeconds,
+    failed: outcome.failed,
+    servedPerStretch: [tally(entries).served],
+  });
+  return { ...figures, failures: outcome.failures };
 }
 
 /** Hands the job over stdin (a thousand restore point ids are too long for an argument). */

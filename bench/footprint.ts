@@ -1,19 +1,21 @@
 /**
- * State footprint: the bytes of the serialized provider (`__provider`) of the shipped resource and
- * of the capturing baseline, and the bytes one resource takes in the stored state.
+ * The serialized providers' footprint: the bytes of each shipped resource kind's `__provider` (every
+ * resource stores it twice, in its inputs and outputs) and what the capturing baseline would store.
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { serializedProviderText } from "../tests/support/program-dir";
-import type { StateResource } from "../harness";
 import { ROOT } from "./support";
 
 /** The baseline's serialized size, or why it could not be serialized. */
 export type BaselineFootprint = { providerBytes: number } | { error: string };
 
-/** Bytes of the shipped resource's `__provider` text (from dist/provider: build first). */
-export async function providerBytes(): Promise<number> {
-  return Buffer.byteLength(await serializedProviderText(), "utf8");
+/** Bytes of each built kind's `__provider` text (from dist/provider: build first), by resource class. */
+export async function providerBytes(resourceClasses: readonly string[]): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {};
+  for (const resourceClass of resourceClasses)
+    sizes[resourceClass] = Buffer.byteLength(await serializedProviderText(resourceClass), "utf8");
+  return sizes;
 }
 
 // A child process, because setMocks is process-global. It prints the __provider size, or the error
@@ -49,11 +51,4 @@ export function baselineFootprint(): BaselineFootprint {
       error: `the serializer child exited with ${child.status ?? child.signal}: ${child.stderr.trim().split("\n").slice(-3).join(" ")}`,
     };
   }
-}
-
-/** Median bytes one resource takes in the stored state (URN, type, id, inputs and outputs, as JSON). */
-export function stateBytesPerResource(resources: StateResource[]): number {
-  if (resources.length === 0) throw new RangeError("no resources in the state");
-  const sizes = resources.map((r) => Buffer.byteLength(JSON.stringify(r), "utf8")).sort((a, b) => a - b);
-  return sizes[Math.floor(sizes.length / 2)];
 }

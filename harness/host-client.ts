@@ -156,11 +156,20 @@ export function urnFor(
   return `urn:pulumi:${stack}::${project}::${type}::${name}`;
 }
 
+/**
+ * The largest answer the engine takes from a provider: 400 MiB, not gRPC's default 4 MiB
+ * (sdk/go/common/util/rpcutil/serve.go, `maxRPCMessageSize`, dialled by provider_plugin.go), so a
+ * session of 10,000 artifacts reads back as it does under the CLI.
+ */
+export const MAX_RPC_MESSAGE_BYTES = 1024 * 1024 * 400;
+
 /** Spawns the real dynamic-provider host in `options.cwd` and connects to it. */
 export async function startHost(options: HostOptions): Promise<Host> {
   // The engine passes its own address; the host only requires that one is given.
   const { child, port, output } = await spawnPlugin("@pulumi/pulumi/cmd/dynamic-provider", ["127.0.0.1:0"], options);
-  const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": MAX_RPC_MESSAGE_BYTES,
+  });
   return new HostConnection(child, client, output);
 }
 

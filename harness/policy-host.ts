@@ -14,7 +14,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
-import { spawnPlugin, type HostOptions, type SpawnedPlugin } from "./host-client";
+import { MAX_RPC_MESSAGE_BYTES, spawnPlugin, type HostOptions, type SpawnedPlugin } from "./host-client";
 
 /** A policy's enforcement level, as `@pulumi/policy` names it. */
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -103,7 +103,10 @@ const LEVEL_VALUES = Object.fromEntries(Object.entries(LEVELS).map(([value, name
 export async function startPolicyPack(options: PolicyPackOptions): Promise<PolicyPackHost> {
   // run-policy-pack drops the engine address (the pack never calls the engine) and loads the program ".".
   const plugin = await spawnPlugin("@pulumi/pulumi/cmd/run-policy-pack", ["127.0.0.1:0", "."], options);
-  const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${plugin.port}`, grpc.credentials.createInsecure());
+  // The engine sends a stack's outputs in one AnalyzeStack, up to the same 400 MiB as provider answers.
+  const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${plugin.port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_send_message_length": MAX_RPC_MESSAGE_BYTES,
+  });
   const connection = new PolicyPackConnection(plugin, client);
   try {
     await connection.load(options.config ?? {});

@@ -10,7 +10,9 @@ import type { ArtifactCount, IdentitySet, PublicError, RetentionSetting, TimePer
 import type { BulkJobState, RuleState, UnitState } from "./protection-policy/state";
 import type { ArtifactState, SessionState } from "./restore-session/state";
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Mutually assignable and with the same keys: optional properties alone would let a dropped field pass. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? SameKeys<A, B> : false) : false;
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 
 /** Each entry fails to compile if a schema and its public interface disagree. */
 export const PUBLIC_TYPES_MATCH_SCHEMAS: [

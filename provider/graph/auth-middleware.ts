@@ -1,5 +1,5 @@
 import type { Context } from "@microsoft/microsoft-graph-client";
-import { odataErrorSchema } from "../schemas/graph";
+import { odataErrorSchema } from "../schemas/wire";
 import { callState, requestHeaders, requestMethod, requestUrl } from "./call-state";
 import { ChainLink } from "./chain-link";
 import { claimsChallengeOf } from "./claims-challenge";

@@ -34,9 +34,13 @@ export interface UnitSearch {
  * The restore point of each unit that fits its criteria (newest for `latest`, the default; oldest
  * for `oldest`), or `undefined` when it has none, in the order asked. A unit asked twice with the
  * same criteria is searched once. A failed search rejects with its error, noting the units it
- * searched.
+ * searched. `concurrency` bounds the searches in flight (1: one after another, the same answers).
  */
-export async function searchEachUnit(graph: GraphClient, wanted: readonly UnitSearch[]): Promise<(RestorePoint | undefined)[]> {
+export async function searchEachUnit(
+  graph: GraphClient,
+  wanted: readonly UnitSearch[],
+  concurrency: number = SEARCH_CONCURRENCY,
+): Promise<(RestorePoint | undefined)[]> {
   const groups = new Map<string, { criteria: SearchCriteria; unitIds: Map<string, string> }>();
   for (const { unitId, criteria } of wanted) {
     const key = criteriaKey(criteria);
@@ -44,7 +48,7 @@ export async function searchEachUnit(graph: GraphClient, wanted: readonly UnitSe
     group.unitIds.set(unitId.toLowerCase(), unitId);
     groups.set(key, group);
   }
-  const limit = pLimit(SEARCH_CONCURRENCY);
+  const limit = pLimit(concurrency);
   const found = new Map<string, RestorePoint | undefined>();
   const searchOnce = (criteria: SearchCriteria, unitIds: string[]) =>
     limit(() =>

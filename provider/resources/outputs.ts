@@ -79,8 +79,6 @@ export interface RestoreArtifactOutput {
   query?: MailboxQuery;
   /** When the chosen restore point was taken. */
   protectionDateTime?: string;
-  /** Graph's artifact id. */
-  id?: string;
   /** True when Graph holds it but the program did not ask for it; the next update removes it from a draft. */
   outOfBand?: boolean;
   /** added, scheduling, scheduled, inProgress, succeeded, failed. */
@@ -88,9 +86,10 @@ export interface RestoreArtifactOutput {
   startDateTime?: string;
   completionDateTime?: string;
   error?: PublicError;
-  /** Where a site or OneDrive was restored (SharePoint, OneDrive). */
-  restoredSiteId?: string;
-  restoredSiteName?: string;
+  /**
+   * Where a site or OneDrive was restored (SharePoint, OneDrive). Its id and name are not stored:
+   * Graph gives them for this URL (`GET /sites/{hostname}:/{path}`).
+   */
   restoredSiteWebUrl?: string;
   /** Where a mailbox was restored (Exchange). */
   restoredFolderId?: string;

@@ -239,3 +239,12 @@ export function workloadOfODataType(odataType: string | undefined): Workload | u
     ),
   );
 }
+
+/** Builds something per workload once, on first use (input rules, say), and hands back the same one after. */
+export function perWorkload<T>(build: (workload: Workload) => T): (workload: Workload) => T {
+  const built = new Map<WorkloadName, T>();
+  return (workload) => {
+    if (!built.has(workload.name)) built.set(workload.name, build(workload));
+    return built.get(workload.name)!;
+  };
+}

@@ -2,7 +2,7 @@
 import { startEmulator, type Emulator, type EmulatorOptions } from "../../emulator";
 import { createSpecValidator } from "../../emulator/openapi";
 import { matchRoute } from "../../emulator/routes";
-import { odataErrorSchema } from "../../provider/schemas/graph";
+import { odataErrorSchema } from "../../provider/schemas/wire";
 import type { Workload, WorkloadName } from "../../provider/workloads";
 import { testCa } from "../support/test-ca";
 

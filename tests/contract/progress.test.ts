@@ -1,6 +1,6 @@
 /** Contract: the status machine under the controlled clock, restored sites, evolvable `failed`, limits, paging and purge. */
 import type { Emulator } from "../../emulator";
-import { artifactSchema, pageSchema, sessionSchema } from "../../provider/schemas/graph";
+import { restoreArtifactSchema as artifactSchema, pageSchema, restoreSessionSchema as sessionSchema } from "../../provider/schemas/wire";
 import { MINUTE, RS, SP, START, call, createDraft, expectGraphError, latestPoints, startFrozen } from "./emulator-helpers";
 
 const PREFER = { prefer: "include-unknown-enum-members" };

@@ -1,7 +1,7 @@
 /** Contract: restore session create, list, get, PATCH @delta, delete and activate, with their documented errors. */
 import type { Emulator } from "../../emulator";
 import { DEMO_APP } from "../../emulator";
-import { deltaResultSchema, sessionSchema } from "../../provider/schemas/graph";
+import { deltaResultSchema, restoreSessionSchema as sessionSchema } from "../../provider/schemas/wire";
 import { RS, SP, START, call, createDraft, expectGraphError, latestPoints, startFrozen } from "./emulator-helpers";
 
 let emulator: Emulator;

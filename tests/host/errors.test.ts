@@ -102,7 +102,8 @@ test("a Graph error names the method, path, status, code and request-id, and lea
 test("state and provider text written by 0.1.0 still read, diff and delete", async () => {
   const oldProvider = fs.readFileSync(path.join(__dirname, "fixtures", "provider-0.1.0.txt"), "utf8");
   const { id } = await host.create(urn, draftInputs());
-  const [artifact] = (await host.read(id, urn, { ...draftInputs(), status: "draft" })).properties.siteRestoreArtifacts as { id: string }[];
+  // 0.1.0 stored Graph's artifact id; this version reads it and stores the artifact without it.
+  const [artifact] = emulator.tenant.sessions().find((s) => s.id === id)!.artifacts;
   const stored = JSON.parse(
     fs
       .readFileSync(path.join(__dirname, "fixtures", "state-0.1.0.json"), "utf8")
@@ -112,7 +113,12 @@ test("state and provider text written by 0.1.0 still read, diff and delete", asy
   const old = { ...stored, __provider: oldProvider };
 
   const read = await host.read(id, urn, old);
-  expect(read.properties).toMatchObject({ status: "draft", siteRestoreArtifacts: [{ restorePointId: restorePoint, id: artifact.id }] });
+  expect(read.properties).toMatchObject({
+    status: "draft",
+    stateVersion: 3,
+    siteRestoreArtifacts: [{ restorePointId: restorePoint, status: "added", protectionDateTime: expect.any(String) }],
+  });
+  expect((read.properties.siteRestoreArtifacts as Record<string, unknown>[])[0]).not.toHaveProperty("id");
   expect(await host.diff(id, urn, old, { ...draftInputs(), __provider: oldProvider })).toMatchObject({ changes: "NONE" });
   emulator.journal.clear();
   await host.delete(id, urn, old);

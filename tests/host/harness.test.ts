@@ -124,6 +124,13 @@ test("create, read, update and delete reach the provider with the engine's argum
   });
 });
 
+test("answers above gRPC's default 4 MiB come through, as the engine takes them (up to 400 MiB)", async () => {
+  // A 10,000-site session reads back at about 4 MiB; the engine dials providers with a 400 MiB limit.
+  const label = "x".repeat(5 * 1024 * 1024);
+  const created = await host.create(urn, { __provider: provider, label: "big", payload: label });
+  expect(created.properties.payload).toBe(label);
+});
+
 test('read of an object that is gone returns id "" with only the provider kept', async () => {
   expect(await host.read("echo-missing-9", urn, { __provider: provider, label: "x" })).toEqual({
     id: "",

@@ -100,8 +100,9 @@ describe("lifecycle through the real provider host", () => {
     const read = await host.read(id, urn, created.properties);
     expect(graphRequests()).toEqual([`GET ${RESTORE_SESSIONS}/${id} 200`, `GET ${SESSIONS}/${id}/siteRestoreArtifacts 200`]);
     expect(read.id).toBe(id);
+    // Listed by Graph: held (status), with the restore point's time; Graph's artifact id is not stored.
     expect(read.properties.siteRestoreArtifacts).toEqual([
-      expect.objectContaining({ restorePointId: restorePoints()[0], id: expect.any(String), status: "added" }),
+      { restorePointId: restorePoints()[0], status: "added", protectionDateTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
     ]);
     state = read.properties;
   });
@@ -122,6 +123,11 @@ describe("lifecycle through the real provider host", () => {
   it("4. update adds a site with a PATCH delta, then activates", async () => {
     const [a, b, c] = restorePoints();
     const news = await checked({ siteRestoreArtifacts: [{ restorePointId: b }, { restorePointId: c }] }, inputs);
+    // The state keeps no artifact ids: the removal names the one Graph lists for restore point a.
+    const removed = emulator.tenant
+      .sessions()
+      .find((s) => s.id === id)!
+      .artifacts.find((x) => x.restorePointId === a)!.id;
     const updated = await host.update(id, urn, state, news);
     expect(graphRequests()).toEqual([
       `GET ${SESSIONS}/${id}/siteRestoreArtifacts 200`,
@@ -130,7 +136,7 @@ describe("lifecycle through the real provider host", () => {
     ]);
     const patch = emulator.journal.entries()[1].body as { "siteRestoreArtifacts@delta": unknown[] };
     expect(patch["siteRestoreArtifacts@delta"]).toEqual([
-      { "@removed": { reason: "changed" }, id: (state.siteRestoreArtifacts as { id: string }[])[0].id },
+      { "@removed": { reason: "changed" }, id: removed },
       { restorePoint: { id: b }, destinationType: "new" },
       { restorePoint: { id: c }, destinationType: "new" },
     ]);

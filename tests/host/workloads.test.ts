@@ -108,7 +108,12 @@ describe.each(CASES)("$resource through the real provider host", (c) => {
     rig.emulator.journal.clear();
     const read = await rig.host.read(id, rig.urn, created.properties);
     expect(rig.graphRequests()).toEqual([`GET ${RESTORE_SESSIONS}/${id} 200`, `GET ${SESSIONS}/${id}/${c.artifacts} 200`]);
-    expect((read.properties[c.artifacts] as { id?: string }[]).every((x) => x.id !== undefined)).toBe(true);
+    // Listed by Graph: each carries its status and its restore point's time.
+    expect(
+      (read.properties[c.artifacts] as { status?: string; protectionDateTime?: string }[]).every(
+        (x) => x.status === "added" && x.protectionDateTime !== undefined,
+      ),
+    ).toBe(true);
     expect(read.inputs![c.artifacts]).toEqual(inputs[c.artifacts]);
 
     expect(await rig.host.diff(id, rig.urn, read.properties, inputs)).toMatchObject({ changes: "NONE" });

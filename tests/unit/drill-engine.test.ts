@@ -281,10 +281,9 @@ describe("create with waiting and failOn", () => {
         pending: 0,
       });
       expect(outs.siteRestoreArtifacts).toEqual([
-        { restorePointId: "rp-1", id: "a-1", status: "succeeded", protectionDateTime: "2026-11-28T10:00:00Z" },
+        { restorePointId: "rp-1", status: "succeeded", protectionDateTime: "2026-11-28T10:00:00Z" },
         {
           restorePointId: "rp-2",
-          id: "a-2",
           status: "failed",
           protectionDateTime: "2026-11-28T09:00:00Z",
           error: { code: "ArtifactCannotBeRestored", message: "no" },
@@ -302,12 +301,12 @@ describe("update of a draft with site entries", () => {
         delta.map((d, i) => ("add" in d ? { id: `art-new-${i}`, restorePoint: { id: d.add.restorePointId } } : {})),
     });
     const olds = {
-      stateVersion: 2,
+      stateVersion: 3,
       status: "draft",
       destinationType: "new",
       activate: false,
       siteRestoreArtifacts: [
-        { restorePointId: "rp-stored", siteId: "site-0", requestedPointInTime: "2026-11-01T00:00:00.000Z", id: "art-0" },
+        { restorePointId: "rp-stored", siteId: "site-0", requestedPointInTime: "2026-11-01T00:00:00.000Z", status: "added" },
       ],
     };
     const news = checkedInputs(SHAREPOINT, {
@@ -328,9 +327,14 @@ describe("update of a draft with site entries", () => {
       "s-1",
       [{ add: { restorePointId: "rp-unit-3-2026-11-28T00:00:00.000Z", destinationType: "new" } }],
     ]);
-    expect((outs!.siteRestoreArtifacts as { restorePointId: string; id: string }[]).map((a) => [a.restorePointId, a.id])).toEqual([
-      ["rp-stored", "art-0"],
-      ["rp-unit-3-2026-11-28T00:00:00.000Z", "art-new-0"],
+    expect(outs!.siteRestoreArtifacts).toEqual([
+      { restorePointId: "rp-stored", siteId: "site-0", requestedPointInTime: "2026-11-01T00:00:00.000Z", status: "added" },
+      {
+        restorePointId: "rp-unit-3-2026-11-28T00:00:00.000Z",
+        siteId: "site-3",
+        protectionDateTime: "2026-11-28T00:00:00.000Z",
+        status: "added",
+      },
     ]);
   });
 });

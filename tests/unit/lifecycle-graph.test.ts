@@ -86,7 +86,7 @@ describe.each(WORKLOADS.map((w) => [w.title, w] as const))("%s through the Graph
     ]);
     expect(outs[w.restoreSession.artifacts]).toEqual([
       ...rps(0, 50).map((restorePointId) => ({ restorePointId, status: "added" })),
-      ...rps(50, 120).map((restorePointId) => ({ restorePointId, id: `art-${restorePointId}`, status: "added" })),
+      ...rps(50, 120).map((restorePointId) => ({ restorePointId, status: "added" })),
     ]);
     expect(diff(w, outs, checkedNews(w, program))).toEqual({ changes: false });
   });
@@ -105,7 +105,7 @@ describe.each(WORKLOADS.map((w) => [w.title, w] as const))("%s through the Graph
     const program = { [w.restoreSession.artifacts]: rps(0, 60).map((restorePointId) => ({ restorePointId })) };
     const { outs } = await create(contextFor(w, graph).context, checkedInputs(w, program));
     expect((outs[w.restoreSession.artifacts] as Record<string, unknown>[]).slice(50)).toEqual(
-      rps(50, 60).map((restorePointId) => ({ restorePointId, id: `art-${restorePointId}`, status: "added" })),
+      rps(50, 60).map((restorePointId) => ({ restorePointId, status: "added" })),
     );
     expect(diff(w, outs, checkedNews(w, program))).toEqual({ changes: false });
   });
@@ -159,7 +159,7 @@ describe.each(WORKLOADS.map((w) => [w.title, w] as const))("%s through the Graph
       return json(404, { error: { code: "NotFound", message: path } });
     });
     const olds = {
-      stateVersion: 2,
+      stateVersion: 3,
       status: "active",
       activate: true,
       bulkRestore: { names: ["x"] },

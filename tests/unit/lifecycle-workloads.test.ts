@@ -29,7 +29,7 @@ const UPDATE = { changes: true, replaces: [], deleteBeforeReplace: false };
 describe.each(perWorkload)("%s restore session with listed artifacts", (_title, w) => {
   const key = w.restoreSession.artifacts;
 
-  it("creates with 50, PATCHes 50 and 20, activates, and holds all 120 (ids learnt from the PATCH echo)", async () => {
+  it("creates with 50, PATCHes 50 and 20, activates, and holds all 120 (statuses learnt from the PATCH echo)", async () => {
     const { graph, calls } = fakeGraph();
     const { context, lines } = contextFor(w, graph);
     const program = given(w, rps(0, 120), { activate: true });
@@ -42,10 +42,10 @@ describe.each(perWorkload)("%s restore session with listed artifacts", (_title, 
     ]);
     expect(id).toBe("s-1");
     expect(outs).toEqual({
-      stateVersion: 2,
+      stateVersion: 3,
       [key]: [
         ...rps(0, 50).map((restorePointId) => ({ restorePointId, status: "added" })),
-        ...rps(50, 120).map((rp) => ({ restorePointId: rp, id: `art-${rp}`, status: "added" })),
+        ...rps(50, 120).map((rp) => ({ restorePointId: rp, status: "added" })),
       ],
       destinationType: "new",
       activate: true,
@@ -67,7 +67,7 @@ describe.each(perWorkload)("%s restore session with listed artifacts", (_title, 
     expect(diff(w, outs, checkedNews(w, program))).toEqual(NONE);
   });
 
-  it("keeps the id when the second chunk fails, the unsent artifacts unheld; the update then adds exactly those, once", async () => {
+  it("keeps the session id when the second chunk fails, the unsent artifacts unheld; the update then adds exactly those, once", async () => {
     const refused = new GraphRequestError({ method: "PATCH", path: "/x", status: 400, code: "BadRequest", retryable: false });
     const { graph } = fakeGraph({ patchArtifacts: async () => Promise.reject(refused) });
     const program = given(w, rps(0, 120));
@@ -95,7 +95,7 @@ describe.each(perWorkload)("%s restore session with listed artifacts", (_title, 
       ["getSession", "s-1"],
     ]);
     expect(lines).toEqual([`restore session s-1: 70 ${w.noun.many} added, 0 removed`]);
-    expect(outs![key]).toEqual(rps(0, 120).map((rp) => ({ restorePointId: rp, id: `art-${rp}`, status: "added" })));
+    expect(outs![key]).toEqual(rps(0, 120).map((rp) => ({ restorePointId: rp, status: "added" })));
     expect(diff(w, outs!, checkedNews(w, program))).toEqual(NONE);
   });
 
@@ -128,13 +128,13 @@ describe.each(perWorkload)("%s restore session with listed artifacts", (_title, 
 
   it("removes an artifact added outside Pulumi from a draft", async () => {
     const olds = {
-      stateVersion: 2,
+      stateVersion: 3,
       status: "draft",
       activate: false,
       destinationType: "new",
       [key]: [
-        { restorePointId: "rp-1", id: "art-rp-1", status: "added" },
-        { restorePointId: "rp-x", id: "art-rp-x", status: "added", outOfBand: true },
+        { restorePointId: "rp-1", status: "added" },
+        { restorePointId: "rp-x", status: "added", outOfBand: true },
       ],
     };
     const { graph, calls } = fakeGraph({ listArtifacts: async () => [listed("rp-1"), listed("rp-x")] });
@@ -144,16 +144,16 @@ describe.each(perWorkload)("%s restore session with listed artifacts", (_title, 
       ["patchArtifacts", w.name, "s-1", [{ remove: "art-rp-x" }]],
       ["getSession", "s-1"],
     ]);
-    expect(outs![key]).toEqual([{ restorePointId: "rp-1", id: "art-rp-1", status: "added" }]);
+    expect(outs![key]).toEqual([{ restorePointId: "rp-1", status: "added" }]);
   });
 
   it("reads a draft: Graph's artifacts in input order, one missing left unheld, one extra out of band", async () => {
     const olds = {
-      stateVersion: 2,
+      stateVersion: 3,
       status: "draft",
       activate: false,
       destinationType: "new",
-      [key]: [listed("rp-1"), listed("rp-2")].map((a) => ({ restorePointId: a.restorePoint!.id, id: a.id, status: "added" })),
+      [key]: [listed("rp-1"), listed("rp-2")].map((a) => ({ restorePointId: a.restorePoint!.id, status: "added" })),
     };
     const { graph, calls } = fakeGraph({ listArtifacts: async () => [listed("rp-x"), listed("rp-1")] });
     const result = await read(contextFor(w, graph).context, "s-1", olds);
@@ -164,11 +164,11 @@ describe.each(perWorkload)("%s restore session with listed artifacts", (_title, 
     expect(result).toEqual({
       id: "s-1",
       props: {
-        stateVersion: 2,
+        stateVersion: 3,
         [key]: [
-          { restorePointId: "rp-1", id: "art-rp-1", status: "added" },
+          { restorePointId: "rp-1", status: "added" },
           { restorePointId: "rp-2" },
-          { restorePointId: "rp-x", id: "art-rp-x", status: "added", outOfBand: true },
+          { restorePointId: "rp-x", status: "added", outOfBand: true },
         ],
         destinationType: "new",
         activate: false,
@@ -187,12 +187,12 @@ describe.each(perWorkload)("%s restore session with listed artifacts", (_title, 
         ? { restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/r1" }
         : { restoredFolderName: "Restored 1" };
     const olds = {
-      stateVersion: 2,
+      stateVersion: 3,
       status: "active",
       activate: true,
       destinationType: "new",
       activatedDateTime: ACTIVATED,
-      [key]: [{ restorePointId: "rp-1", id: "art-rp-1", status: "inProgress" }],
+      [key]: [{ restorePointId: "rp-1", status: "inProgress" }],
     };
     const { graph } = fakeGraph({
       getSession: async (id) => graphSession(id, "completed", { completedDateTime: "2026-11-28T22:05:00.000Z" }),
@@ -201,7 +201,7 @@ describe.each(perWorkload)("%s restore session with listed artifacts", (_title, 
     const result = await read(contextFor(w, graph).context, "s-1", olds);
     expect(result.props).toMatchObject({
       status: "completed",
-      [key]: [{ restorePointId: "rp-1", id: "art-rp-1", status: "succeeded", completionDateTime: "2026-11-28T22:00:00.000Z", ...restored }],
+      [key]: [{ restorePointId: "rp-1", status: "succeeded", completionDateTime: "2026-11-28T22:00:00.000Z", ...restored }],
       drillReport: {
         sessionId: "s-1",
         workload: w.title,
@@ -217,12 +217,12 @@ describe.each(perWorkload)("%s restore session with listed artifacts", (_title, 
 
   it("keeps a purged activated session with the time it was first missed (and waits on it no more), and forgets a purged draft", async () => {
     const olds = {
-      stateVersion: 2,
+      stateVersion: 3,
       status: "active",
       activate: true,
       waitForCompletion: true,
       destinationType: "new",
-      [key]: [{ restorePointId: "rp-1", id: "art-rp-1", status: "inProgress" }],
+      [key]: [{ restorePointId: "rp-1", status: "inProgress" }],
     };
     const program = checkedNews(w, given(w, ["rp-1"], { activate: true, waitForCompletion: true }));
     expect(diff(w, olds, program)).toEqual(UPDATE); // still running: the update waits
@@ -249,9 +249,9 @@ describe.each(perWorkload)("%s restore session with listed artifacts", (_title, 
   it("deletes a draft, and only forgets an activated session", async () => {
     const { graph, calls } = fakeGraph();
     const { context, lines } = contextFor(w, graph);
-    await remove(context, "s-1", { stateVersion: 2, status: "draft", [key]: [] });
+    await remove(context, "s-1", { stateVersion: 3, status: "draft", [key]: [] });
     expect(calls).toEqual([["deleteSession", "s-1"]]);
-    await remove(context, "s-2", { stateVersion: 2, status: "active", [key]: [] });
+    await remove(context, "s-2", { stateVersion: 3, status: "active", [key]: [] });
     expect(calls).toEqual([["deleteSession", "s-1"]]);
     expect(lines).toEqual([
       "warning: restore session s-2 was activated (status active); Microsoft Graph does not allow deleting activated restore sessions, so it is only removed from the stack state. The service purges it one year after it ends.",
@@ -293,7 +293,7 @@ describe.each(perWorkload)("%s bulk restore", (_title, w) => {
       ["activateSession", "s-1"],
     ]);
     expect(outs).toEqual({
-      stateVersion: 2,
+      stateVersion: 3,
       [w.restoreSession.artifacts]: [],
       bulkRestore: bulkRestoreState,
       bulkRequest: { id: "bulk-1", status: "active" },
@@ -340,7 +340,7 @@ describe.each(perWorkload)("%s bulk restore", (_title, w) => {
 
   it("updates a confirmed draft only to activate it: no second bulk request", async () => {
     const olds = {
-      stateVersion: 2,
+      stateVersion: 3,
       status: "draft",
       activate: false,
       destinationType: "new",
@@ -356,7 +356,7 @@ describe.each(perWorkload)("%s bulk restore", (_title, w) => {
 
   it("reads the artifacts the service added (not out of band) and the bulk request's outcome", async () => {
     const olds = {
-      stateVersion: 2,
+      stateVersion: 3,
       status: "active",
       activate: true,
       destinationType: "new",
@@ -377,7 +377,7 @@ describe.each(perWorkload)("%s bulk restore", (_title, w) => {
       ["listBulkRequests", w.name, "s-1"],
     ]);
     expect(result.props).toMatchObject({
-      [w.restoreSession.artifacts]: [{ restorePointId: "rp-a", id: "art-rp-a", status: "succeeded" }],
+      [w.restoreSession.artifacts]: [{ restorePointId: "rp-a", status: "succeeded" }],
       bulkRestore: bulkRestoreState,
       bulkRequest: { id: "bulk-1", status: "completedWithErrors", error: unresolved },
       drillReport: {
@@ -417,7 +417,7 @@ describe.each(perWorkload)("%s bulk restore", (_title, w) => {
       const { graph, calls } = fakeGraph();
       const { context, lines } = contextFor(w, graph);
       await remove(context, "s-1", {
-        stateVersion: 2,
+        stateVersion: 3,
         status,
         bulkRestore: bulkRestoreState,
         bulkRequest: { id: "bulk-1", status: requestStatus },
@@ -433,7 +433,7 @@ describe.each(perWorkload)("%s bulk restore", (_title, w) => {
     const refusal = (status: number) =>
       new GraphRequestError({ method: "DELETE", path: "/x", status, code: "InvalidStateForBulkRequestDeletion", retryable: false });
     const props = {
-      stateVersion: 2,
+      stateVersion: 3,
       status: "completed",
       bulkRestore: bulkRestoreState,
       bulkRequest: { id: "bulk-1", status: "completed" },
@@ -544,7 +544,7 @@ describe("Exchange item-level (granular) restore", () => {
 
   it("reads the granular artifacts, in input order", async () => {
     const olds = {
-      stateVersion: 2,
+      stateVersion: 3,
       status: "active",
       activate: true,
       destinationType: "new",
@@ -571,7 +571,6 @@ describe("Exchange item-level (granular) restore", () => {
         restorePointId: "rp-unit-adele",
         email: "adele@contoso.com",
         query: { subjects: ["Finance"] },
-        id: "art-rp-unit-adele",
         status: "succeeded",
         restoredFolderName: "Restored",
         restoredItemCount: 12,
@@ -580,7 +579,6 @@ describe("Exchange item-level (granular) restore", () => {
         restorePointId: "rp-unit-alex",
         directoryObjectId: "user-alex",
         query: { hasAttachment: true },
-        id: "art-rp-unit-alex",
         status: "inProgress",
       },
     ]);

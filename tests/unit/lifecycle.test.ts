@@ -42,7 +42,7 @@ describe("create", () => {
     expect(result).toEqual({
       id: "s-1",
       outs: {
-        stateVersion: 2,
+        stateVersion: 3,
         siteRestoreArtifacts: [
           { restorePointId: "a", status: "added" },
           { restorePointId: "b", status: "added" },
@@ -115,13 +115,13 @@ describe("create", () => {
 
 describe("read", () => {
   const stored = (status: string) => ({
-    stateVersion: 2,
+    stateVersion: 3,
     status,
     activate: status !== "draft",
     destinationType: "new",
     siteRestoreArtifacts: [
-      { restorePointId: "a", id: "art-a", status: "added" },
-      { restorePointId: "b", id: "art-b", status: "added" },
+      { restorePointId: "a", status: "added" },
+      { restorePointId: "b", status: "added" },
     ],
   });
 
@@ -140,8 +140,8 @@ describe("read", () => {
     ]);
     expect(result.props!.siteRestoreArtifacts).toEqual([
       { restorePointId: "a" },
-      { restorePointId: "b", id: "art-b", status: "succeeded", restoredSiteWebUrl: "https://c/sites/b2" },
-      { restorePointId: "x", id: "art-x", status: "added", outOfBand: true },
+      { restorePointId: "b", status: "succeeded", restoredSiteWebUrl: "https://c/sites/b2" },
+      { restorePointId: "x", status: "added", outOfBand: true },
     ]);
     expect(result.inputs).toEqual({
       siteRestoreArtifacts: [{ restorePointId: "a" }, { restorePointId: "b" }],
@@ -178,13 +178,13 @@ describe("read", () => {
 
 describe("update", () => {
   const olds = {
-    stateVersion: 2,
+    stateVersion: 3,
     status: "draft",
     activate: false,
     destinationType: "new",
     siteRestoreArtifacts: [
-      { restorePointId: "a", id: "art-a", status: "added" },
-      { restorePointId: "b", id: "art-b", status: "added" },
+      { restorePointId: "a", status: "added" },
+      { restorePointId: "b", status: "added" },
     ],
   };
 
@@ -198,8 +198,8 @@ describe("update", () => {
       ["getSession", "s-1"],
     ]);
     expect(result.outs?.siteRestoreArtifacts).toEqual([
-      { restorePointId: "a", id: "art-a", status: "added" },
-      { restorePointId: "c", id: "art-c", status: "added" },
+      { restorePointId: "a", status: "added" },
+      { restorePointId: "c", status: "added" },
     ]);
     expect(lines).toEqual(["restore session s-1: 1 site added, 1 removed"]);
   });

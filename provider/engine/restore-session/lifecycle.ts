@@ -282,12 +282,12 @@ class RestoreRun {
     for (const artifact of list) if (accepted.has(artifact.restorePointId)) artifact.status ??= "added";
   }
 
-  /** Records the artifact ids a delta PATCH echoed back (and forgets removed ones). */
-  learn(results: readonly { id?: string; status?: string; restorePoint?: { id?: string } }[]): void {
+  /** Records the status a delta PATCH echoed back for each artifact it added. */
+  learn(results: readonly { status?: string; restorePoint?: { id?: string } }[]): void {
+    const byRestorePoint = new Map(this.artifacts.map((a) => [a.restorePointId, a]));
     for (const result of results) {
-      const restorePointId = result.restorePoint?.id;
-      const known = restorePointId === undefined ? undefined : this.artifacts.find((a) => a.restorePointId === restorePointId);
-      if (known) Object.assign(known, { id: result.id ?? known.id, status: result.status ?? known.status ?? "added" });
+      const known = result.restorePoint?.id === undefined ? undefined : byRestorePoint.get(result.restorePoint.id);
+      if (known) known.status = result.status ?? known.status ?? "added";
     }
   }
 

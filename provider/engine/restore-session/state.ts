@@ -29,8 +29,11 @@ import {
   type GraphSession,
 } from "../../schemas/wire";
 
-/** Version of the state layout written by this package: 2 adds workloads, bulk restores and the lean drill report. */
-export const STATE_VERSION = 2;
+/**
+ * Version of the state layout written by this package: 2 added workloads, bulk restores and the lean
+ * drill report; 3 stores each artifact once, without what Graph can give again (decision 0030).
+ */
+export const STATE_VERSION = 3;
 
 const optionalString = lenient(z.string());
 const optionalBoolean = lenient(z.boolean());
@@ -53,13 +56,21 @@ const artifactRequestSchema = z.object({
 /** The request part of a stored artifact: what the user asked for, and the restore point chosen for it. */
 export type ArtifactRequest = z.infer<typeof artifactRequestSchema>;
 
-/** One artifact as stored: the request, and what Graph reports about it. */
+/**
+ * What a stored artifact keeps of Graph's result: its status, timing, error and where it landed. A
+ * restored site's (or OneDrive's) id and name are left out: its URL locates it, and Graph gives the
+ * rest for that URL (decision 0030). A mailbox keeps its folder's id, the only locator Graph takes.
+ */
+const storedResultSchema = artifactResultSchema.omit({ restoredSiteId: true, restoredSiteName: true });
+
+/**
+ * One artifact as stored: the request, and what Graph reports about it. Graph's artifact id is not
+ * kept: the provider finds artifacts by restore point, and a `status` marks those Graph holds.
+ */
 const artifactStateSchema = artifactRequestSchema.extend({
-  /** Graph's artifact id; set once Graph is known to hold the artifact. */
-  id: optionalString,
   /** Graph holds it but the program did not ask for it (added outside Pulumi); the next update removes it. */
   outOfBand: optionalBoolean,
-  ...artifactResultSchema.shape,
+  ...storedResultSchema.shape,
 });
 /** One artifact of the session as stored. */
 export type ArtifactState = z.infer<typeof artifactStateSchema>;
@@ -118,25 +129,32 @@ export function readState(workload: Workload, props: Record<string, unknown>): S
 /**
  * Pure, ordered migrations from older layouts, into neutral names. Version 0 is "no stateVersion"
  * and 1 the SharePoint-only layout; both differ from 2 only in names and the drill report, which
- * is recomputed from the artifacts.
+ * is recomputed from the artifacts. Version 3 drops the artifact's id (and a restored site's id and
+ * name, which parsing leaves out), so an id that marked an artifact as held becomes a `status`.
  */
 function migrate(workload: Workload, props: Record<string, unknown>): Record<string, unknown> {
   const { __provider: _provider, drillReport: _report, ...rest } = props;
   const { artifacts, granularArtifacts } = workload.restoreSession;
+  const version = typeof rest.stateVersion === "number" ? rest.stateVersion : 0;
   const migrated: Record<string, unknown> = { ...rest, artifacts: rest[artifacts] };
   if (granularArtifacts !== undefined) migrated.granularArtifacts = rest[granularArtifacts];
   // Before version 2, create did not record which artifacts Graph accepted and held them all
   // accepted; keep reading them so, or every old draft would turn into an update after upgrading.
-  const oldDraft =
-    (typeof rest.stateVersion !== "number" || rest.stateVersion < 2) && (rest.status === undefined || rest.status === "draft");
-  if (oldDraft) {
-    if (Array.isArray(migrated.artifacts)) {
-      migrated.artifacts = (migrated.artifacts as Record<string, unknown>[]).map((a) =>
-        a && typeof a === "object" && a.id === undefined && a.status === undefined ? { ...a, status: "added" } : a,
-      );
+  const oldDraft = version < 2 && (rest.status === undefined || rest.status === "draft");
+  if (version < STATE_VERSION) {
+    for (const key of ["artifacts", "granularArtifacts"] as const) {
+      if (Array.isArray(migrated[key])) migrated[key] = (migrated[key] as unknown[]).map((a) => heldMark(a, oldDraft));
     }
   }
   return migrated;
+}
+
+/** Before version 3, an `id` (or, in an old draft, nothing at all) told that Graph held an artifact; now `status` does. */
+function heldMark(artifact: unknown, oldDraft: boolean): unknown {
+  if (artifact === null || typeof artifact !== "object") return artifact;
+  const a = artifact as Record<string, unknown>;
+  if (a.status !== undefined && a.status !== null) return a;
+  return a.id !== undefined && a.id !== null ? { ...a, status: "added" } : oldDraft ? { ...a, status: "added" } : a;
 }
 
 /** The stored outputs of a state, under the workload's Graph names. */
@@ -211,13 +229,11 @@ export function artifactState(artifact: GraphArtifact, request: ArtifactRequest)
   return {
     ...request,
     protectionDateTime: artifact.restorePoint?.protectionDateTime ?? request.protectionDateTime,
-    id: artifact.id,
-    status: artifact.status,
+    // Listed artifacts always carry a status; one without would still be held.
+    status: artifact.status ?? "added",
     startDateTime: artifact.startDateTime,
     completionDateTime: artifact.completionDateTime,
     error: artifact.error,
-    restoredSiteId: artifact.restoredSiteId,
-    restoredSiteName: artifact.restoredSiteName,
     restoredSiteWebUrl: artifact.restoredSiteWebUrl,
     restoredFolderId: artifact.restoredFolderId,
     restoredFolderName: artifact.restoredFolderName,
@@ -241,9 +257,9 @@ export function artifactsInInputOrder(requests: readonly ArtifactRequest[], list
   return [...ordered, ...extras];
 }
 
-/** True when Graph is known to hold the artifact (listed with an id, or accepted by a create or PATCH). */
-export function isHeld(artifact: Pick<ArtifactState, "id" | "status">): boolean {
-  return artifact.id !== undefined || artifact.status !== undefined;
+/** True when Graph is known to hold the artifact (listed, or accepted by a create or PATCH). */
+export function isHeld(artifact: Pick<ArtifactState, "status">): boolean {
+  return artifact.status !== undefined;
 }
 
 /** Removes undefined values so the state holds only what is known (Pulumi drops undefined anyway). */

@@ -8,7 +8,7 @@
  * before anything reaches Graph.
  */
 import { z } from "zod";
-import { LIMITS, type Workload } from "../../workloads";
+import { LIMITS, perWorkload, type Workload } from "../../workloads";
 import {
   containsUnknown,
   email,
@@ -75,15 +75,10 @@ export interface ProtectionPolicyInputRules {
   parse(inputs: Record<string, unknown>): ProtectionPolicyInputs;
 }
 
-const rulesCache = new Map<string, ProtectionPolicyInputRules>();
-
 /** The input rules of one workload's protection policies (built once per workload). */
-export function protectionPolicyInputRules(workload: Workload): ProtectionPolicyInputRules {
-  let rules = rulesCache.get(workload.name);
-  if (!rules) rules = buildRules(workload);
-  rulesCache.set(workload.name, rules);
-  return rules;
-}
+export const protectionPolicyInputRules: (workload: Workload) => ProtectionPolicyInputRules = perWorkload((workload) =>
+  buildRules(workload),
+);
 
 /** The Graph expression and identity of one rule as the program gives it (already validated). */
 export function ruleInput(workload: Workload, rule: { expression?: string; groupIds?: string[]; autoApply?: boolean }): RuleInput {
@@ -127,7 +122,6 @@ function buildRules(workload: Workload): ProtectionPolicyInputRules {
     expression: z.string({ error: `must be a site expression like ((displayName -contains 'Finance') -or (webUrl -contains 'Legal'))` }),
   });
   const ruleSchema = ruleKind === "groupMembership" ? groupRuleSchema : siteRuleSchema;
-  const ruleKeys = Object.keys(ruleSchema.shape);
 
   const topShape: Record<string, z.ZodTypeAny> = {
     displayName: z

@@ -7,7 +7,7 @@
  * `mailboxes`), all taken from the workload descriptor. Exchange adds item-level artifacts.
  */
 import { z } from "zod";
-import { LIMITS, type Workload } from "../../workloads";
+import { LIMITS, perWorkload, type Workload } from "../../workloads";
 import { DESTINATION_TYPES } from "../wire";
 import {
   containsUnknown,
@@ -207,15 +207,8 @@ export interface RestoreSessionInputRules {
   parse(inputs: Record<string, unknown>): RestoreSessionInputs;
 }
 
-const rulesCache = new Map<string, RestoreSessionInputRules>();
-
 /** The input rules of one workload's restore sessions (built once per workload). */
-export function restoreSessionInputRules(workload: Workload): RestoreSessionInputRules {
-  let rules = rulesCache.get(workload.name);
-  if (!rules) rules = buildRules(workload);
-  rulesCache.set(workload.name, rules);
-  return rules;
-}
+export const restoreSessionInputRules: (workload: Workload) => RestoreSessionInputRules = perWorkload((workload) => buildRules(workload));
 
 function buildRules(workload: Workload): RestoreSessionInputRules {
   const { artifacts: artifactsKey, granularArtifacts: granularKey, bulkNames } = workload.restoreSession;
