@@ -129,7 +129,9 @@ function storedResources(file: string): StoredResource[] {
   try {
     state = JSON.parse(fs.readFileSync(file, "utf8")) as typeof state;
   } catch (error) {
-    throw new Error(`cannot read ${file} as a Pulumi state export: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot read ${file} as a Pulumi state export: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   const resources = state?.deployment?.resources ?? state?.resources;
   if (!Array.isArray(resources)) throw new Error(`${file} is not a Pulumi state export: it has no deployment.resources`);

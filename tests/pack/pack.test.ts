@@ -149,6 +149,7 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     "DEFAULT_GRAPH_ENDPOINT",
     "DrillReport",
     "drillReport",
+    "drillReportsFromState",
     "DrillReportFormat",
     "DrillReportItem",
     "DrillReportSummary",
@@ -235,6 +236,7 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     "SiteRestoreArtifactArgs",
     "SiteRestoreArtifactOutput",
     "StatusWait",
+    "StoredResource",
     "TimePeriod",
     "UserArtifactArgs",
     "UserProtectionUnit",
@@ -347,6 +349,10 @@ export const crossGuard: boolean[] = [SharePointRestoreSession.isInstance(sessio
 export const token: string = ExchangeRestoreSession.__pulumiType;
 const maybe: unknown = sitePolicy;
 export const matched: SharePointProtectionPolicy | undefined = SharePointProtectionPolicy.isInstance(maybe) ? maybe : undefined;
+
+// Drill evidence from a stack's state (\`pulumi stack export\`), failed drills included.
+const exported: StoredResource[] = [{ type: SHAREPOINT_RESTORE_SESSION_TYPE, outputs: {} }];
+export const evidence: DrillReport[] = drillReportsFromState(exported);
 
 // Settings: where each key falls back to in the environment, and the Graph hosts.
 export const tenantVariables: readonly string[] | undefined = ENVIRONMENT_FALLBACKS["tenantId"];
