@@ -17,7 +17,7 @@ export const EXIT = {
   usage: 2,
   /** A setting (environment variable) is missing or malformed; nothing was sent. */
   configuration: 3,
-  /** A named site, user or mailbox is not protected, or has no restore point in the window. */
+  /** A named site, user or mailbox is not protected, or has no restore point in the window; or a state holds no drill report. */
   notFound: 4,
 } as const;
 

@@ -1,14 +1,17 @@
 /**
  * The finder CLI's commands: list protection units, find restore points, show the service status,
- * print a ready artifacts block. Each command reads its settings from the environment (the
+ * print a ready artifacts block, and render the drill reports a stack's state holds. Each command reads its settings from the environment (the
  * variables the stack config falls back to), builds the same Graph client as the provider, and asks
  * through the same lookups as the program-side functions.
  */
+import * as fs from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { ConfigurationError, ENVIRONMENT_FALLBACKS, resolveSettings } from "../provider/config";
 import { LookupArgumentError } from "../provider/functions/lookup-argument-error";
 import { findRestorePoints, isIsoTime, listProtectionUnits, nameFilterOf, readServiceStatus } from "../provider/functions/lookups";
 import { createGraphClient, type GraphClient } from "../provider/graph";
+import { renderDrillReport } from "../provider/report";
+import { drillReportsFromState, type StoredResource } from "../provider/resources/stored-reports";
 import { EXCHANGE, ONEDRIVE, SHAREPOINT, type Workload } from "../provider/workloads";
 import { EXIT, NotFoundError, exitCodeOf } from "./exit-codes";
 import { formatJson, formatTable } from "./output";
@@ -31,7 +34,8 @@ Settings come from environment variables, the same ones the provider reads after
   M365_BACKUP_DEBUG=true       log every Graph request to stderr
 
 Exit codes: 0 done, 1 Graph or sign-in failed, 2 usage error, 3 bad setting, 4 not found
-(a named site, user or mailbox is not protected or has no restore point in the window).`;
+(a named site, user or mailbox is not protected or has no restore point in the window; for
+drill-report, no restore session with a report in the state).`;
 
 /** Runs one command line (without `node` and the script) and returns the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
@@ -103,7 +107,35 @@ function buildProgram(io: Io): Command {
       io.stdout(renderSnippet(found, choiceText(options)));
     });
 
+  program
+    .command("drill-report")
+    .description(
+      "Render the drill reports of the restore sessions in a stack's state (`pulumi stack export`), failed drills included; no Graph request.",
+    )
+    .argument("<state-file>", "the output of `pulumi stack export` (or the engine harness's state file)")
+    .option("--json", "print JSON instead of Markdown")
+    .action((file: string, options: { json?: boolean }) => {
+      const reports = drillReportsFromState(storedResources(file));
+      if (reports.length === 0) throw new NotFoundError(`${file}: no restore session with a drill report`);
+      io.stdout(renderDrillReport(reports, options.json === true ? "json" : "markdown"));
+    });
+
   return program;
+}
+
+/** The resources of a state file: `deployment.resources` of an export, or `resources` of the harness's state. */
+function storedResources(file: string): StoredResource[] {
+  let state: { deployment?: { resources?: unknown }; resources?: unknown };
+  try {
+    state = JSON.parse(fs.readFileSync(file, "utf8")) as typeof state;
+  } catch (error) {
+    throw new Error(`cannot read ${file} as a Pulumi state export: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  const resources = state?.deployment?.resources ?? state?.resources;
+  if (!Array.isArray(resources)) throw new Error(`${file} is not a Pulumi state export: it has no deployment.resources`);
+  return resources as StoredResource[];
 }
 
 /** `sites`, `drives`, `mailboxes`: one workload's protection units, filtered. */

@@ -8,7 +8,8 @@
  * stack state in a JSON file, checkpointed around every provider operation as the CLI's snapshot
  * manager does. Where the Go engine's behaviour is inconvenient it is copied anyway, with the source
  * cited (github.com/pulumi/pulumi, read at 1b59498): init errors force updates, refresh clears them,
- * an interrupted command leaves pending operations. It does not plan like the Go engine (no
+ * an interrupted command leaves pending operations, policy packs analyze inputs before each step and
+ * outputs at the end (a dynamic provider has no preview, so a previewed update's outputs are its inputs). It does not plan like the Go engine (no
  * dependency graph beyond registration order, no aliases, no import, no pending deletions: a
  * replaced object's record leaves the state as soon as its replacement is created); resource steps
  * run one at a time unless `parallel` allows more, and because the Pulumi runtime's settings are
@@ -23,6 +24,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as resourceProto from "@pulumi/pulumi/proto/resource_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { HostCallError, revealSecrets, startHost, type DiffResult, type Host } from "./host-client";
+import type { AnalyzedProvider, AnalyzedResource, PolicyPackHost, PolicyViolation } from "./policy-host";
 
 /** What a step reports, per resource, as it goes. */
 export interface StepEvent {
@@ -84,12 +86,22 @@ export interface StackOptions {
   onHostStarted?: (host: Host) => void;
   /** Kills the provider host during one operation, once per command (see {@link CrashPlan}). */
   crash?: CrashPlan;
+  /**
+   * Policy packs that preview and up run, as `--policy-pack` makes the CLI run them: ConfigureStack
+   * first, Analyze with each resource's checked inputs before its step (a mandatory violation stops an
+   * up there), AnalyzeStack with every resource's outputs at the end. No remediations are applied.
+   */
+  policyPacks?: PolicyPackHost[];
+  /** The stack's tags (`pulumi stack tag set`), which the engine sends policy packs. */
+  stackTags?: Record<string, string>;
 }
 
 /** The outcome of one command. */
 export interface StepResult {
   outputs: Record<string, unknown>;
   changes: { create: number; update: number; replace: number; same: number; delete: number };
+  /** With policy packs: every violation they reported (advisory ones; a mandatory one fails the command). */
+  policyViolations?: PolicyViolation[];
 }
 
 /** One managed resource in the state file. */
@@ -129,6 +141,23 @@ export class EngineCrashedError extends Error {
     super(
       `the engine crashed during ${operation.op} of ${operation.urn}: the provider host was killed, so the operation's outcome is unknown`,
     );
+  }
+}
+
+/**
+ * A policy pack reported a mandatory violation: up stops at the resource ("resource ... is invalid",
+ * step_generator.go), preview and stack policies fail the command once it has run through.
+ */
+export class PolicyViolationError extends Error {
+  override readonly name = "PolicyViolationError";
+  constructor(
+    /** Every violation reported in the command, advisory ones included. */
+    readonly violations: PolicyViolation[],
+    urn?: string,
+  ) {
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
+    const lines = mandatory.map((v) => `  [${v.policyName}] ${v.message}${v.urn ? ` (${v.urn})` : ""}`).join("\n");
+    super(`${urn ? `resource ${urn} is invalid` : "the deployment failed"}: mandatory policy violations:\n${lines}`);
   }
 }
 
@@ -186,7 +215,7 @@ function describeError(error: unknown): string {
 }
 
 function stepError(urn: string, op: string, error: unknown): Error {
-  if (error instanceof EngineCrashedError) return error;
+  if (error instanceof EngineCrashedError || error instanceof PolicyViolationError) return error;
   return new Error(`${op} of ${urn} failed: ${describeError(error)}`, { cause: error });
 }
 
@@ -323,6 +352,15 @@ async function deploy(command: Command, dryRun: boolean): Promise<StepResult> {
   if (!dryRun) command.warnAboutPendingOperations();
   const deployment = new Deployment(command, dryRun);
   const monitor = new EngineMonitor(options, deployment);
+  for (const pack of options.policyPacks ?? []) {
+    await pack.configureStack({
+      stack: options.stackName,
+      project: options.projectName,
+      dryRun,
+      config: options.config,
+      ...(options.stackTags ? { tags: options.stackTags } : {}),
+    });
+  }
   // setMocks installs a monitor and the feature flags the engine reports (secrets, resource references);
   // the installed monitor then forwards every RPC to the engine monitor.
   await pulumi.runtime.setMocks(monitor.mocks, options.projectName, options.stackName, dryRun);
@@ -338,7 +376,21 @@ async function deploy(command: Command, dryRun: boolean): Promise<StepResult> {
   await Promise.race([run, deployment.failed]);
   await deployment.deleteUnregistered();
   if (!dryRun) command.state.outputs = monitor.stackOutputs;
-  return { outputs: monitor.stackOutputs, changes: deployment.changes };
+  if (!options.policyPacks) return { outputs: monitor.stackOutputs, changes: deployment.changes };
+  const violations = await deployment.analyzeStack();
+  if (violations.some((v) => v.enforcementLevel === "mandatory")) throw new PolicyViolationError(violations);
+  return { outputs: monitor.stackOutputs, changes: deployment.changes, policyViolations: violations };
+}
+
+/** The default provider of dynamic resources as a pack sees it: its inputs are the whole stack config (deploy/target.go). */
+function defaultDynamicProvider(options: StackOptions): AnalyzedProvider {
+  const type = "pulumi:providers:pulumi-nodejs";
+  return {
+    urn: `urn:pulumi:${options.stackName}::${options.projectName}::${type}::default`,
+    type,
+    name: "default",
+    properties: options.config,
+  };
 }
 
 /** Whether a diff asks for a new object: replace keys, or a replace kind in the detailed diff (`DiffResult.Replace`, pkg/resource/plugin/provider.go). */
@@ -354,6 +406,10 @@ class Deployment {
   private failure: Error | undefined;
   private rejectFailed!: (error: Error) => void;
   private readonly registered = new Set<string>();
+  /** The resources of the new state, with their outputs as this command computed them (AnalyzeStack's input). */
+  private readonly news = new Map<string, { type: string; outputs: Record<string, unknown> }>();
+  /** What the policy packs reported so far. */
+  private readonly violations: PolicyViolation[] = [];
   /** URNs the program registered with `retainOnDelete`. */
   private readonly retained = new Set<string>();
   private readonly state: StackState;
@@ -385,7 +441,7 @@ class Deployment {
     else this.state.resources[index] = entry;
   }
 
-  /** check, then diff against the old outputs, then create, update, replace or nothing; returns id and outputs. */
+  /** check, then the policy packs' Analyze, then the step (see `step`); returns id and outputs. */
   async register(
     urn: string,
     type: string,
@@ -402,6 +458,43 @@ class Deployment {
       this.fail(urn, "check", new Error(reasons));
     }
     const inputs = checked.inputs;
+    await this.analyze(urn, type, inputs);
+    const result = await this.step(urn, type, old, inputs);
+    this.news.set(urn, { type, outputs: result.outputs });
+    return result;
+  }
+
+  /** The pack's view of a resource: URN, type, name, properties and its (default) provider. */
+  private analyzed(urn: string, type: string, properties: Record<string, unknown>): AnalyzedResource {
+    return { urn, type, name: urn.split("::")[3] ?? "", properties, provider: defaultDynamicProvider(this.command.options) };
+  }
+
+  /** Analyze, after check and before the step; a mandatory violation stops an up at this resource. */
+  private async analyze(urn: string, type: string, inputs: Record<string, unknown>): Promise<void> {
+    for (const pack of this.command.options.policyPacks ?? []) {
+      const { violations } = await pack.analyze(this.analyzed(urn, type, inputs)).catch((e: unknown) => this.fail(urn, "analyze", e));
+      this.violations.push(...violations);
+      if (!this.dryRun && violations.some((v) => v.enforcementLevel === "mandatory")) {
+        this.fail(urn, "analyze", new PolicyViolationError([...this.violations], urn));
+      }
+    }
+  }
+
+  /** AnalyzeStack with the new state's resources and outputs; returns every violation of the command. */
+  async analyzeStack(): Promise<PolicyViolation[]> {
+    const resources = [...this.news].map(([urn, { type, outputs }]) => this.analyzed(urn, type, outputs));
+    for (const pack of this.command.options.policyPacks ?? []) this.violations.push(...(await pack.analyzeStack(resources)).violations);
+    return [...this.violations];
+  }
+
+  /** diff against the old outputs, then create, update, replace or nothing. */
+  private async step(
+    urn: string,
+    type: string,
+    old: StateResource | undefined,
+    inputs: Record<string, unknown>,
+  ): Promise<{ id: string; outputs: Record<string, unknown> }> {
+    const host = this.command.host;
     if (!old) return this.create(urn, type, inputs);
 
     // The provider is asked even when the old object failed to initialise (step_generator.go, generateStepsFromDiff).
@@ -533,6 +626,7 @@ class Deployment {
     const read = await this.command.host.read(id, urn, properties).catch((e: unknown) => this.fail(urn, "read", e));
     if (read.id === "") this.fail(urn, "read", new Error(`resource '${id}' does not exist`));
     this.emit(urn, "read", "done");
+    this.news.set(urn, { type: (urn.split("::")[2] ?? "").split("$").pop() ?? "", outputs: read.properties });
     return read.properties;
   }
 

@@ -165,29 +165,46 @@ export const MAX_RPC_MESSAGE_BYTES = 1024 * 1024 * 400;
 
 /** Spawns the real dynamic-provider host in `options.cwd` and connects to it. */
 export async function startHost(options: HostOptions): Promise<Host> {
-  const hostEntry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [options.cwd] });
   // The engine passes its own address; the host only requires that one is given.
-  const child = spawn(process.execPath, [hostEntry, "127.0.0.1:0"], {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output = new HostOutput();
-  child.once("close", () => output.end());
-  const port = await readPort(child, output);
+  const { child, port, output } = await spawnPlugin("@pulumi/pulumi/cmd/dynamic-provider", ["127.0.0.1:0"], options);
   const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
     "grpc.max_receive_message_length": MAX_RPC_MESSAGE_BYTES,
   });
   return new HostConnection(child, client, output);
 }
 
-function readPort(child: ChildProcess, output: HostOutput): Promise<number> {
+/** A plugin process the engine started, the port it serves gRPC on, and what it printed after that. */
+export interface SpawnedPlugin {
+  child: ChildProcess;
+  port: number;
+  output: HostOutput;
+}
+
+/**
+ * Spawns a Pulumi plugin the way the engine does: `node <entry> <args>` in `options.cwd` (the entry
+ * resolved from there, so the plugin runs the copy of `@pulumi/pulumi` beside the program), and reads
+ * the port it prints first on stdout.
+ */
+export async function spawnPlugin(entry: string, args: string[], options: HostOptions): Promise<SpawnedPlugin> {
+  const resolved = require.resolve(entry, { paths: [options.cwd] });
+  const child = spawn(process.execPath, [resolved, ...args], {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = new HostOutput();
+  child.once("close", () => output.end());
+  const port = await readPort(child, output, entry);
+  return { child, port, output };
+}
+
+function readPort(child: ChildProcess, output: HostOutput, entry: string): Promise<number> {
   return new Promise((resolve, reject) => {
     let stdout = "";
     let portSeen = false;
     const early: string[] = [];
     const onExit = (code: number | null) =>
-      reject(new Error(`dynamic-provider host exited with code ${code} before printing its port: ${early.join("")}`));
+      reject(new Error(`${entry} exited with code ${code} before printing its port: ${early.join("")}`));
     child.once("exit", onExit);
     child.once("error", reject);
     child.stderr!.on("data", (chunk: Buffer) => (portSeen ? output.append(chunk.toString()) : early.push(chunk.toString())));
@@ -213,8 +230,8 @@ interface OutputWaiter {
   reject: (error: Error) => void;
 }
 
-/** What the host printed after its port line, and the tests waiting for some of it. */
-class HostOutput {
+/** What a plugin printed after its port line, and the tests waiting for some of it. */
+export class HostOutput {
   private readonly chunks: string[] = [];
   private readonly waiters = new Set<OutputWaiter>();
   private ended = false;

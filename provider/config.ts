@@ -57,6 +57,9 @@ export class ConfigurationError extends Error {
 
 const NAMESPACE = "m365-backup";
 
+/** The Graph origin used when neither `m365-backup:graphEndpoint` nor its environment variable is set. */
+export const DEFAULT_GRAPH_ENDPOINT = "https://graph.microsoft.com";
+
 /** The Microsoft Graph national and global cloud hosts. */
 export const KNOWN_GRAPH_HOSTS: readonly string[] = [
   "graph.microsoft.com",
@@ -168,7 +171,7 @@ function resolveApiVersion(value: string | undefined): Settings["apiVersion"] {
 }
 
 function resolveGraphEndpoint(value: string | undefined, allowUnknown: boolean): string {
-  const endpoint = requireHttpsUrl("graphEndpoint", value ?? "https://graph.microsoft.com");
+  const endpoint = requireHttpsUrl("graphEndpoint", value ?? DEFAULT_GRAPH_ENDPOINT);
   if (endpoint.pathname !== "/" || endpoint.search !== "" || endpoint.hash !== "" || endpoint.username !== "") {
     throw new ConfigurationError(
       "graphEndpoint",

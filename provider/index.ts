@@ -50,7 +50,9 @@ export {
   type ReportArtifact,
   type ReportError,
 } from "./report";
+export { drillReportsFromState, type StoredResource } from "./resources/stored-reports";
 export * from "./functions";
+export { DEFAULT_GRAPH_ENDPOINT, ENVIRONMENT_FALLBACKS, KNOWN_GRAPH_HOSTS } from "./config";
 export {
   SharePointProtectionPolicy,
   SHAREPOINT_PROTECTION_POLICY_TYPE,

@@ -12,6 +12,10 @@
 export interface ReportError {
   code?: string;
   message?: string;
+  /** What the error is about (for a bulk restore, the name that could not be resolved), when Graph says. */
+  target?: string;
+  /** Graph's inner errors: for a bulk restore, one per name it could not resolve. */
+  details?: ReportError[];
 }
 
 /** The fields of one restored artifact a report reads. */
@@ -165,7 +169,7 @@ function section(report: DrillReport, titled: boolean): string[] {
     `| Restore duration (RTO) | ${duration(report.restoreDurationSeconds)} |`,
     `| Worst data age (RPO) | ${duration(report.worstDataAgeSeconds)} |`,
     `| Succeeded / failed / pending | ${report.succeeded} / ${report.failed} / ${report.pending} |`,
-    ...(report.unresolvedNames !== undefined ? [`| Names not resolved | ${cell(errorText(report.unresolvedNames))} |`] : []),
+    ...(report.unresolvedNames !== undefined ? [`| Names not resolved | ${cell(namesText(report.unresolvedNames))} |`] : []),
     "",
     `| ${heading} | Restore point | Protected at | Data age | Status | Restored to | Duration | Error |`,
     "|---|---|---|---|---|---|---|---|",
@@ -189,6 +193,12 @@ function itemRow(item: DrillReportItem): string {
 
 function errorText(error: ReportError): string {
   return [error.code, error.message].filter(Boolean).join(": ");
+}
+
+/** A bulk restore's resolution error with the names it lists, which are the evidence a reader needs. */
+function namesText(error: ReportError): string {
+  const names = (error.details ?? []).map((detail) => detail.target ?? detail.message).filter(Boolean);
+  return names.length > 0 ? `${errorText(error)} (${names.join(", ")})` : errorText(error);
 }
 
 /** Table cells cannot hold pipes or line breaks; unknown values show as a dash. */

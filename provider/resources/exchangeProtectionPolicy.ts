@@ -28,6 +28,9 @@ const KIND = policyKind(EXCHANGE);
 
 /** A Microsoft 365 Backup Storage Exchange protection policy, managed through Microsoft Graph. */
 export class ExchangeProtectionPolicy extends ProtectionPolicyResource {
+  /** The Pulumi type token, which CrossGuard matches (see ProtectionPolicyResource.__pulumiType). */
+  static override readonly __pulumiType = EXCHANGE_PROTECTION_POLICY_TYPE;
+
   /** The mailboxIds input as stored. */
   declare readonly mailboxIds: pulumi.Output<string[] | undefined>;
   /** The mailboxEmails input as stored. */

@@ -34,6 +34,9 @@ const KIND: RestoreSessionKind = {
 
 /** A Microsoft 365 Backup Storage Exchange restore session, managed through Microsoft Graph. */
 export class ExchangeRestoreSession extends RestoreSessionResource {
+  /** The Pulumi type token, which CrossGuard matches (see RestoreSessionResource.__pulumiType). */
+  static override readonly __pulumiType = EXCHANGE_RESTORE_SESSION_TYPE;
+
   /** Whole mailboxes of the session, with each one's restore point, status, timing and restored folder. */
   declare readonly mailboxRestoreArtifacts: pulumi.Output<RestoreArtifactOutput[]>;
   /** Item-level restores of the session, with each one's query, restore point, status and restored folder. */

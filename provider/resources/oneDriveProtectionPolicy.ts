@@ -28,6 +28,9 @@ const KIND = policyKind(ONEDRIVE);
 
 /** A Microsoft 365 Backup Storage OneDrive protection policy, managed through Microsoft Graph. */
 export class OneDriveProtectionPolicy extends ProtectionPolicyResource {
+  /** The Pulumi type token, which CrossGuard matches (see ProtectionPolicyResource.__pulumiType). */
+  static override readonly __pulumiType = ONEDRIVE_PROTECTION_POLICY_TYPE;
+
   /** The userIds input as stored. */
   declare readonly userIds: pulumi.Output<string[] | undefined>;
   /** The userEmails input as stored. */

@@ -27,6 +27,9 @@ const KIND: RestoreSessionKind = { type: ONEDRIVE.restoreSession.resourceType, a
 
 /** A Microsoft 365 Backup Storage OneDrive restore session, managed through Microsoft Graph. */
 export class OneDriveRestoreSession extends RestoreSessionResource {
+  /** The Pulumi type token, which CrossGuard matches (see RestoreSessionResource.__pulumiType). */
+  static override readonly __pulumiType = ONEDRIVE_RESTORE_SESSION_TYPE;
+
   /** OneDrives of the session, with each one's restore point, status, timing and restored URL. */
   declare readonly driveRestoreArtifacts: pulumi.Output<RestoreArtifactOutput[]>;
 

@@ -28,6 +28,9 @@ const KIND = policyKind(SHAREPOINT);
 
 /** A Microsoft 365 Backup Storage SharePoint protection policy, managed through Microsoft Graph. */
 export class SharePointProtectionPolicy extends ProtectionPolicyResource {
+  /** The Pulumi type token, which CrossGuard matches (see ProtectionPolicyResource.__pulumiType). */
+  static override readonly __pulumiType = SHAREPOINT_PROTECTION_POLICY_TYPE;
+
   /** The siteIds input as stored. */
   declare readonly siteIds: pulumi.Output<string[] | undefined>;
   /** The siteWebUrls input as stored. */

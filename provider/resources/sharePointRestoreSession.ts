@@ -27,6 +27,9 @@ const KIND: RestoreSessionKind = { type: SHAREPOINT.restoreSession.resourceType,
 
 /** A Microsoft 365 Backup Storage SharePoint restore session, managed through Microsoft Graph. */
 export class SharePointRestoreSession extends RestoreSessionResource {
+  /** The Pulumi type token, which CrossGuard matches (see RestoreSessionResource.__pulumiType). */
+  static override readonly __pulumiType = SHAREPOINT_RESTORE_SESSION_TYPE;
+
   /** Sites of the session, with each one's restore point, status, timing and restored URL. */
   declare readonly siteRestoreArtifacts: pulumi.Output<RestoreArtifactOutput[]>;
 

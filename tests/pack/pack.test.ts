@@ -146,8 +146,10 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     "BulkRequestOutput",
     "BulkRestoreChoiceArgs",
     "BulkRestoreOutput",
+    "DEFAULT_GRAPH_ENDPOINT",
     "DrillReport",
     "drillReport",
+    "drillReportsFromState",
     "DrillReportFormat",
     "DrillReportItem",
     "DrillReportSummary",
@@ -155,6 +157,7 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     "DriveBulkRestoreArgs",
     "DriveProtectionUnit",
     "DriveRestoreArtifactArgs",
+    "ENVIRONMENT_FALLBACKS",
     "EXCHANGE_PROTECTION_POLICY_TYPE",
     "EXCHANGE_RESTORE_SESSION_TYPE",
     "ExchangeProtectionPolicy",
@@ -190,6 +193,7 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     "Identity",
     "IdentitySet",
     "InclusionRuleOutput",
+    "KNOWN_GRAPH_HOSTS",
     "LookupArgumentError",
     "MailboxBulkRestoreArgs",
     "MailboxProtectionUnit",
@@ -232,6 +236,7 @@ const { startEmulator } = require("pulumi-m365-backup/emulator");
     "SiteRestoreArtifactArgs",
     "SiteRestoreArtifactOutput",
     "StatusWait",
+    "StoredResource",
     "TimePeriod",
     "UserArtifactArgs",
     "UserProtectionUnit",
@@ -338,6 +343,20 @@ export const driveRules = drivePolicy.driveInclusionRules.apply((rules: Inclusio
 export const mailboxJobs = mailboxPolicy.mailboxProtectionUnitsBulkAdditionJobs.apply((jobs: BulkJobOutput[]) => jobs.map((j) => j.error));
 export const retention = (outputs: ProtectionPolicyOutputs): RetentionSetting[] | undefined => outputs.retentionSettings;
 export const policyTypes: string[] = [SHAREPOINT_PROTECTION_POLICY_TYPE, ONEDRIVE_PROTECTION_POLICY_TYPE, EXCHANGE_PROTECTION_POLICY_TYPE];
+
+// CrossGuard: each class carries its type token and recognises what carries it.
+export const crossGuard: boolean[] = [SharePointRestoreSession.isInstance(session), OneDriveProtectionPolicy.isInstance({ __pulumiType: ONEDRIVE_PROTECTION_POLICY_TYPE })];
+export const token: string = ExchangeRestoreSession.__pulumiType;
+const maybe: unknown = sitePolicy;
+export const matched: SharePointProtectionPolicy | undefined = SharePointProtectionPolicy.isInstance(maybe) ? maybe : undefined;
+
+// Drill evidence from a stack's state (\`pulumi stack export\`), failed drills included.
+const exported: StoredResource[] = [{ type: SHAREPOINT_RESTORE_SESSION_TYPE, outputs: {} }];
+export const evidence: DrillReport[] = drillReportsFromState(exported);
+
+// Settings: where each key falls back to in the environment, and the Graph hosts.
+export const tenantVariables: readonly string[] | undefined = ENVIRONMENT_FALLBACKS["tenantId"];
+export const graphHosts: readonly string[] = [new URL(DEFAULT_GRAPH_ENDPOINT).host, ...KNOWN_GRAPH_HOSTS];
 
 // What the types refuse.
 // @ts-expect-error destinationType is a closed set
