@@ -25,6 +25,8 @@ export interface ReportArtifact {
   siteId?: string;
   directoryObjectId?: string;
   email?: string;
+  /** "inPlace" or "new": an in-place restore's `restoredSiteWebUrl` is the site or OneDrive itself. */
+  destinationType?: string;
   requestedPointInTime?: string;
   protectionDateTime?: string;
   status?: string;
@@ -89,7 +91,7 @@ export type DrillReportFormat = "markdown" | "json";
 /** One row per artifact, in the order the session lists them. */
 export function drillReportItems(artifacts: readonly ReportArtifact[], activatedDateTime: string | undefined): DrillReportItem[] {
   return artifacts.map((a) => ({
-    name: a.siteWebUrl ?? a.email ?? a.siteId ?? a.directoryObjectId ?? `restore point ${a.restorePointId}`,
+    name: nameOf(a),
     restorePointId: a.restorePointId,
     requestedPointInTime: a.requestedPointInTime,
     protectionDateTime: a.protectionDateTime,
@@ -101,6 +103,16 @@ export function drillReportItems(artifacts: readonly ReportArtifact[], activated
     durationSeconds: secondsBetween(a.startDateTime, a.completionDateTime),
     error: a.error,
   }));
+}
+
+/**
+ * How a row is named: as the program named the item; for a bulk restore (whose items the service
+ * adds, unnamed), in place, by the site or OneDrive it restored; else by its restore point.
+ */
+function nameOf(a: ReportArtifact): string {
+  const named = a.siteWebUrl ?? a.email ?? a.siteId ?? a.directoryObjectId;
+  const inPlace = a.destinationType === "inPlace" ? a.restoredSiteWebUrl : undefined;
+  return named ?? inPlace ?? `restore point ${a.restorePointId}`;
 }
 
 /** The summary a session's state stores: timings, the worst data age, and counts. */

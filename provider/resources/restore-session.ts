@@ -258,12 +258,13 @@ export abstract class RestoreSessionResource extends pulumi.dynamic.Resource {
     const outputs_ = this as unknown as Record<string, pulumi.Output<RestoreArtifactOutput[] | undefined>>;
     const lists = [kind.artifacts, ...(kind.granularArtifacts !== undefined ? [kind.granularArtifacts] : [])].map((key) => outputs_[key]!);
     const summary = this.drillReport as unknown as pulumi.Output<DrillSummary | undefined>;
-    this.drillReport = pulumi.all([summary, pulumi.all(lists)]).apply(([s, artifacts]) =>
+    // The destination is the session's; a row needs it to name an in-place bulk item by its site.
+    this.drillReport = pulumi.all([summary, pulumi.all(lists), this.destinationType]).apply(([s, artifacts, destinationType]) =>
       s === undefined
         ? (undefined as unknown as DrillReport)
         : drillReport(
             s,
-            artifacts.flatMap((a) => a ?? []),
+            artifacts.flatMap((a) => a ?? []).map((a) => ({ ...a, destinationType })),
           ),
     );
   }

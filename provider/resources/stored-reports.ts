@@ -23,7 +23,9 @@ export function drillReportsFromState(resources: readonly StoredResource[]): Dri
     return [
       drillReport(
         summary,
-        lists.flatMap((key) => (outputs[key] as ReportArtifact[] | undefined) ?? []),
+        lists
+          .flatMap((key) => (outputs[key] as ReportArtifact[] | undefined) ?? [])
+          .map((a) => ({ ...a, destinationType: outputs.destinationType as string | undefined })),
       ),
     ];
   });

@@ -13,7 +13,8 @@ import {
   type DrillReport,
   type ReportArtifact,
 } from "../../provider/report";
-import { EXCHANGE, ONEDRIVE } from "../../provider/workloads";
+import { drillReportsFromState } from "../../provider/resources/stored-reports";
+import { EXCHANGE, ONEDRIVE, SHAREPOINT } from "../../provider/workloads";
 
 const sites: ReportArtifact[] = [
   {
@@ -151,6 +152,12 @@ describe("drillReport", () => {
       "https://contoso.sharepoint.com/sites/a",
     ],
     [{ restorePointId: "r" }, "restore point r"],
+    // A bulk restore's items are unnamed: in place, the restored site is the site itself.
+    [
+      { restorePointId: "r", destinationType: "inPlace", restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/a" },
+      "https://contoso.sharepoint.com/sites/a",
+    ],
+    [{ restorePointId: "r", destinationType: "new", restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/a-r" }, "restore point r"],
   ])("names %j as %s", (artifact, name) => {
     expect(drillReport(sharePointSummary(), [artifact]).items[0]!.name).toBe(name);
   });
@@ -317,6 +324,34 @@ describe("renderDrillReport", () => {
       "| adele@contoso.com | rp-m | – | – | succeeded | Restored | – | – |",
       "",
     ]);
+  });
+});
+
+describe("drillReportsFromState", () => {
+  /** A SharePoint session as `pulumi stack export` holds it, with the given settings and artifacts. */
+  const stored = (fields: Record<string, unknown>) => ({
+    type: "pulumi-nodejs:dynamic/m365-backup:SharePointRestoreSession",
+    outputs: outputsOf(SHAREPOINT, "s-b", readState(SHAREPOINT, { status: "completed", ...fields })),
+  });
+  const bulkSites = [
+    { restorePointId: "rp-1", status: "succeeded", restoredSiteWebUrl: "https://contoso.sharepoint.com/sites/a" },
+    { restorePointId: "rp-2", status: "scheduled" },
+  ];
+
+  it("reads each restore session's report, skipping other resources and sessions without one", () => {
+    const reports = drillReportsFromState([
+      { type: "pulumi:pulumi:Stack", outputs: {} },
+      { type: "pulumi-nodejs:dynamic/m365-backup:SharePointRestoreSession", outputs: { status: "draft" } },
+      stored({ destinationType: "new", siteRestoreArtifacts: bulkSites }),
+    ]);
+    expect(reports.map((r) => [r.sessionId, r.succeeded, r.pending])).toEqual([["s-b", 1, 1]]);
+  });
+
+  it("names an in-place bulk restore's rows by the sites restored, and others by restore point", () => {
+    const names = (destinationType: string) =>
+      drillReportsFromState([stored({ destinationType, siteRestoreArtifacts: bulkSites })])[0]!.items.map((i) => i.name);
+    expect(names("inPlace")).toEqual(["https://contoso.sharepoint.com/sites/a", "restore point rp-2"]);
+    expect(names("new")).toEqual(["restore point rp-1", "restore point rp-2"]);
   });
 });
 
