@@ -11,11 +11,11 @@ import {
   type ProtectionPolicySettingsArgs,
 } from "./protection-policy";
 
-/** Inputs of a Exchange protection policy: the mailboxes it protects (by id, by name, by rule) and whether it is active. */
+/** Inputs of an Exchange protection policy: the mailboxes it protects (by id, by name, by rule) and whether it is active. */
 export interface ExchangeProtectionPolicyArgs extends ProtectionPolicySettingsArgs {
-  /** Exchange mailboxes by id: mailboxes' directory object ids. */
+  /** Mailboxes by id: the mailboxes' directory object ids. */
   mailboxIds?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Exchange mailboxes by name (mailbox emails), resolved by the service in bulk addition jobs (up to 50,000 a job). */
+  /** Mailboxes by name (their emails), resolved by the service in bulk addition jobs (up to 50,000 a job). */
   mailboxEmails?: pulumi.Input<pulumi.Input<string>[]>;
   /** Inclusion rules: the service adds what they match. */
   mailboxInclusionRules?: pulumi.Input<pulumi.Input<GroupInclusionRuleArgs>[]>;

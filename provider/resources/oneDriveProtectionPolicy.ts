@@ -13,9 +13,9 @@ import {
 
 /** Inputs of a OneDrive protection policy: the OneDrives it protects (by id, by name, by rule) and whether it is active. */
 export interface OneDriveProtectionPolicyArgs extends ProtectionPolicySettingsArgs {
-  /** OneDrive OneDrives by id: users' directory object ids. */
+  /** OneDrives by id: their users' directory object ids. */
   userIds?: pulumi.Input<pulumi.Input<string>[]>;
-  /** OneDrive OneDrives by name (users' emails), resolved by the service in bulk addition jobs (up to 50,000 a job). */
+  /** OneDrives by name (their users' emails), resolved by the service in bulk addition jobs (up to 50,000 a job). */
   userEmails?: pulumi.Input<pulumi.Input<string>[]>;
   /** Inclusion rules: the service adds what they match. */
   driveInclusionRules?: pulumi.Input<pulumi.Input<GroupInclusionRuleArgs>[]>;
