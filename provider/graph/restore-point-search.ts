@@ -10,7 +10,7 @@
  */
 import pLimit from "p-limit";
 import type { RestorePoint } from "../schemas/wire";
-import { chunks } from "../engine/chunks";
+import { chunks } from "./chunks";
 import { LIMITS } from "../workloads";
 import type { GraphClient, RestorePointSearchRequest } from "./client";
 import { isGraphRequestError } from "./graph-request-error";

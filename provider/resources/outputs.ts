@@ -4,7 +4,7 @@
  * Why not `z.infer` here: these types are part of the published `.d.ts`, and anything that
  * references zod's declarations fails to type-check in a project with Pulumi's default tsconfig
  * (no `esModuleInterop`, no `skipLibCheck`). The engine asserts at compile time that its zod
- * schemas produce exactly these shapes (see engine/public-types.ts), so they cannot drift apart.
+ * schemas produce exactly these shapes (see provider/public-types.ts), so they cannot drift apart.
  */
 import type { DrillSummary } from "../report";
 

@@ -13,7 +13,7 @@ import { isDeltaItemsFailedError, isGraphRequestError, type GraphClient, type Gr
 import { ruleInput, type ProtectionPolicyInputs, type RuleInput } from "../../schemas/inputs/protection-policy";
 import type { GraphPolicy, GraphRule, ProtectionUnit, UnitDeltaResult } from "../../schemas/wire";
 import { LIMITS, type Workload } from "../../workloads";
-import { chunks } from "../chunks";
+import { chunks } from "../../graph/chunks";
 import { PartialFailureError } from "../partial-failure-error";
 import { realClock, type Clock, type Log } from "../restore-session/wait";
 import { claimsOf, keptRuleIds, pairRules, planWork, type PolicyWork } from "./plan";

@@ -15,7 +15,7 @@ import { drillSummary } from "../../report";
 import type { RestoreSessionInputs } from "../../schemas/inputs/restore-session";
 import type { GraphSession } from "../../schemas/wire";
 import { LIMITS, type Workload } from "../../workloads";
-import { chunks } from "../chunks";
+import { chunks } from "../../graph/chunks";
 import { PartialFailureError } from "../partial-failure-error";
 import { WaitTimeoutError } from "../wait-timeout-error";
 import { resolveGranular } from "./granular";

@@ -1,14 +1,16 @@
 /**
  * Compile-time proof that the zod schemas produce exactly the public output interfaces, which are
- * written out by hand so that the published declarations never reference zod.
+ * written out by hand so that the published declarations never reference zod. It sits at the top,
+ * beside index.ts, because it reads both sides (the engine's state, the program's outputs) and
+ * neither side should import the other.
  */
-import type { ReportArtifact } from "../report";
-import type * as Public from "../resources/outputs";
-import type { MailboxQuery } from "../schemas/inputs/restore-session";
-import type { StatusWait } from "../schemas/inputs/protection-policy";
-import type { ArtifactCount, IdentitySet, PublicError, RetentionSetting, TimePeriod } from "../schemas/wire";
-import type { BulkJobState, RuleState, UnitState } from "./protection-policy/state";
-import type { ArtifactState, SessionState } from "./restore-session/state";
+import type { ReportArtifact } from "./report";
+import type * as Public from "./resources/outputs";
+import type { MailboxQuery } from "./schemas/inputs/restore-session";
+import type { StatusWait } from "./schemas/inputs/protection-policy";
+import type { ArtifactCount, IdentitySet, PublicError, RetentionSetting, TimePeriod } from "./schemas/wire";
+import type { BulkJobState, RuleState, UnitState } from "./engine/protection-policy/state";
+import type { ArtifactState, SessionState } from "./engine/restore-session/state";
 
 /** Mutually assignable and with the same keys: optional properties alone would let a dropped field pass. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? SameKeys<A, B> : false) : false;
