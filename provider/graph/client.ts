@@ -142,6 +142,8 @@ export interface GraphClient {
   createBulkJob(workload: Workload, policyId: string, body: BulkJobBody): Promise<GraphBulkJob>;
   /** The policy's protection-unit bulk addition jobs (all pages). */
   listBulkJobs(workload: Workload, policyId: string): Promise<GraphBulkJob[]>;
+  /** The application id the last token sent names (to recognise what this application created); undefined before any request. */
+  applicationId(): string | undefined;
 }
 
 /** Graph's per-request limits that the caller must batch for. */
@@ -588,6 +590,10 @@ export class BackupRestoreClient implements GraphClient {
 
   listBulkJobs(workload: Workload, policyId: string): Promise<GraphBulkJob[]> {
     return this.requester.list(protectionUnitsBulkJobSchema, paths.bulkJobsPath(workload, policyId));
+  }
+
+  applicationId(): string | undefined {
+    return this.requester.applicationId();
   }
 
   /** Sends activate or deactivate once; after an ambiguous failure, `done` judges the policy's status. */

@@ -57,9 +57,13 @@ export async function create(context: PolicyContext, inputs: ProtectionPolicyInp
   try {
     policy = await graph.createPolicy(workload, { displayName: inputs.displayName, unitKeys: first });
   } catch (error) {
-    if (!(isGraphRequestError(error) && error.code === "PolicyCreationNotAllowed")) throw error;
-    if (inputs.adoptExisting) return adopt(context, inputs);
-    throw await explainExisting(context, error);
+    if (!(isGraphRequestError(error) && REFUSED_AS_EXISTING.includes(error.code ?? ""))) throw error;
+    const listed = await graph.listPolicies(workload);
+    const interrupted = await interruptedCreate(context, inputs, listed);
+    if (interrupted !== undefined) return resume(context, inputs, interrupted);
+    if (error.code !== "PolicyCreationNotAllowed") throw error;
+    if (inputs.adoptExisting) return adopt(context, inputs, listed);
+    throw explainExisting(context, error, listed);
   }
   const state: PolicyState = {
     ...blankState(inputs),
@@ -72,14 +76,79 @@ export async function create(context: PolicyContext, inputs: ProtectionPolicyInp
   return { id: policy.id, outs: run.outputs() };
 }
 
+/** Refusals of a create that say a policy of this program may exist already. */
+const REFUSED_AS_EXISTING = ["PolicyCreationNotAllowed", "ProtectionUnitAlreadyExists"];
+
+/** A policy found in Graph, with its units and rules as listed. */
+interface ListedPolicy {
+  policy: GraphPolicy;
+  units: ProtectionUnit[];
+  rules: GraphRule[];
+}
+
+/**
+ * This resource's own create, interrupted after Graph made the policy: the engine then kept only a
+ * pending create, with no id, and runs create again, which Graph refuses because of that policy
+ * (its units, or it being active). It is recognised as a policy this application created, under
+ * the program's name, holding no unit and no rule the program does not ask for. Taking it over is
+ * safe (decision 0022): it removes nothing the program would not, and a policy like that which
+ * belonged to another stack could never converge next to this one anyway, since Graph keeps an
+ * object in one policy only. None, or more than one, and the refusal stands.
+ */
+async function interruptedCreate(
+  context: PolicyContext,
+  inputs: ProtectionPolicyInputs,
+  listed: readonly GraphPolicy[],
+): Promise<ListedPolicy | undefined> {
+  const { graph, workload } = context;
+  const appId = graph.applicationId()?.toLowerCase();
+  if (appId === undefined) return undefined;
+  const matches: ListedPolicy[] = [];
+  for (const policy of listed) {
+    if (policy.createdBy?.application?.id?.toLowerCase() !== appId || policy.displayName !== inputs.displayName) continue;
+    const [units, rules] = await Promise.all([graph.listPolicyUnits(workload, policy.id), graph.listRules(workload, policy.id)]);
+    const heldRules = rules.map((rule) => ruleState(rule));
+    const pairing = pairRules(workload, heldRules, inputs.rules);
+    if (pairing.unpaired.length > 0 || pairing.patch !== undefined) continue;
+    const claims = claimsOf(workload, { bulkJobs: [] }, inputs, keptRuleIds(pairing));
+    const attributed = attribute(workload, units, sourcesOf(workload, heldRules, []));
+    if (attributed.some((unit) => isHeldUnit(unit) && !isClaimed(workload, unit, claims))) continue;
+    matches.push({ policy, units, rules });
+  }
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** Goes on with an interrupted create of this resource: the found policy is its own, so all of the work is done now. */
+async function resume(context: PolicyContext, inputs: ProtectionPolicyInputs, found: ListedPolicy): Promise<dynamic.CreateResult> {
+  const { workload, log } = context;
+  const heldRules = found.rules.map((rule) => ruleState(rule));
+  const state: PolicyState = {
+    ...blankState(inputs),
+    ...policyFields(found.policy),
+    rules: heldRules,
+    units: attribute(workload, found.units, sourcesOf(workload, heldRules, [])),
+  };
+  log(
+    `${workload.title} protection policy ${found.policy.id} ("${inputs.displayName}") was made by an earlier create of this resource ` +
+      "that did not finish (the engine kept no id for it); taking it over and finishing the work",
+  );
+  const run = new PolicyRun(context, found.policy.id, state, inputs);
+  await run.apply(planWork(workload, state, inputs), { listUnits: false });
+  return { id: found.policy.id, outs: run.outputs() };
+}
+
 /**
  * Takes over the workload's existing active policy. Only what adds is done now (units, names,
  * rules, the name, activation); what removes (units and rules the program does not list, a changed
  * dynamic rule, deactivation) is left to the next `up`, whose preview shows it.
  */
-async function adopt(context: PolicyContext, inputs: ProtectionPolicyInputs): Promise<dynamic.CreateResult> {
+async function adopt(
+  context: PolicyContext,
+  inputs: ProtectionPolicyInputs,
+  listed: readonly GraphPolicy[],
+): Promise<dynamic.CreateResult> {
   const { graph, workload, log } = context;
-  const candidates = (await graph.listPolicies(workload)).filter((p) => p.status !== "inactive");
+  const candidates = listed.filter((p) => p.status !== "inactive");
   if (candidates.length !== 1) {
     throw new Error(
       `cannot adopt the tenant's ${workload.title} protection policy: Graph refused a new one (PolicyCreationNotAllowed), but lists ` +
@@ -122,9 +191,9 @@ async function adopt(context: PolicyContext, inputs: ProtectionPolicyInputs): Pr
 }
 
 /** The refusal, with what blocks the create and how to adopt it. */
-async function explainExisting(context: PolicyContext, refusal: GraphRequestError): Promise<Error> {
-  const { graph, workload } = context;
-  const active = (await graph.listPolicies(workload).catch(() => [] as GraphPolicy[])).filter((p) => p.status !== "inactive");
+function explainExisting(context: PolicyContext, refusal: GraphRequestError, listed: readonly GraphPolicy[]): Error {
+  const { workload } = context;
+  const active = listed.filter((p) => p.status !== "inactive");
   const named = active.map((p) => `"${p.displayName ?? ""}" (${p.id}, ${p.status ?? "unknown"})`).join(", ");
   return refusal.withNote(
     `Graph allows one active ${workload.title} protection policy per tenant${named === "" ? "" : `, and ${named} is it`}; ` +
