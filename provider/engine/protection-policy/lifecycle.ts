@@ -17,7 +17,7 @@ import { chunks } from "../chunks";
 import { PartialFailureError } from "../partial-failure-error";
 import { realClock, type Clock, type Log } from "../restore-session/wait";
 import { claimsOf, keptRuleIds, pairRules, planWork, type PolicyWork } from "./plan";
-import { attribute, isClaimed, sourcesOf } from "./provenance";
+import { attribute, isClaimed, wasSeenWorking, sourcesOf } from "./provenance";
 import {
   bulkJobState,
   isHeldRule,
@@ -287,6 +287,12 @@ class PolicyRun {
     const { graph, workload } = this.context;
     const id = this.id;
     if (work.activation === "deactivate") await this.drive("inactive");
+    // A source the program dropped (a rule, every name of a bulk job) that was last seen working may have
+    // brought in units the state never saw: look before it goes, so the next preview names them and the
+    // next up removes them (only what a preview showed is removed, decision 0021).
+    if (options.listUnits && [...work.deleteRules, ...work.retireJobs].some(wasSeenWorking)) {
+      await this.step("looking at the units", async () => this.observeUnits(await graph.listPolicyUnits(workload, id)));
+    }
     if (work.deleteRules.length > 0) {
       // Before the units: it frees the place of the one dynamic rule, and lets the units it brought in go.
       await this.step("deleting inclusion rules", async () => {
@@ -320,6 +326,7 @@ class PolicyRun {
       });
     }
     if (work.newNames.length > 0) await this.step("adding units by name (bulk addition jobs)", () => this.postBulkJobs(work.newNames));
+    this.state.bulkJobs = this.state.bulkJobs.filter((job) => !work.retireJobs.includes(job));
     if (work.activation === "activate") await this.drive("active");
   }
 
