@@ -146,6 +146,9 @@ export interface GraphClient {
   applicationId(): string | undefined;
 }
 
+/** Graph's refusal to change, activate or delete a session that is no longer a draft. */
+export const NO_LONGER_DRAFT = "RestoreSessionActionNotAllowed";
+
 /** Graph's per-request limits that the caller must batch for. */
 export const MAX_DELTA_ITEMS_PER_PATCH = LIMITS.artifactsPerRequest;
 export const MAX_PROTECTION_UNITS_PER_SEARCH = LIMITS.unitsPerSearch;
@@ -258,21 +261,37 @@ export class BackupRestoreClient implements GraphClient {
     );
   }
 
-  /** Activates a draft. After an ambiguous failure it reads the session: activated means done, draft means try again. */
+  /**
+   * Activates a draft. After an ambiguous failure it reads the session: activated means done, draft
+   * means try again. A refusal because the session is no longer a draft is read the same way: an
+   * earlier activation whose answer was lost (a killed host) did it, and that is what was asked.
+   */
   async activateSession(id: string): Promise<GraphSession> {
-    return writeOnce<GraphSession>(
-      {
-        what: `activation of restore session ${id}`,
-        send: async () => this.requester.parse(restoreSessionSchema, await this.requester.call("POST", { path: paths.activatePath(id) })),
-        settle: async () => {
-          const session = await this.getSession(id);
-          if (session === undefined) return { kind: "unknown", note: "the session is gone" };
-          return session.status !== "draft" ? { kind: "applied", result: session } : { kind: "notApplied" };
+    const activated = async (): Promise<GraphSession | undefined> => {
+      const session = await this.getSession(id);
+      return session !== undefined && session.status !== "draft" ? session : undefined;
+    };
+    try {
+      return await writeOnce<GraphSession>(
+        {
+          what: `activation of restore session ${id}`,
+          send: async () => this.requester.parse(restoreSessionSchema, await this.requester.call("POST", { path: paths.activatePath(id) })),
+          settle: async () => {
+            const session = await this.getSession(id);
+            if (session === undefined) return { kind: "unknown", note: "the session is gone" };
+            return session.status !== "draft" ? { kind: "applied", result: session } : { kind: "notApplied" };
+          },
         },
-      },
-      this.log,
-      this.retryPolicy.totalBudgetMs,
-    );
+        this.log,
+        this.retryPolicy.totalBudgetMs,
+      );
+    } catch (error) {
+      if (!(error instanceof GraphRequestError && error.code === NO_LONGER_DRAFT)) throw error;
+      const session = await activated().catch(() => undefined);
+      if (session === undefined) throw error;
+      this.log(`restore session ${id} was already activated (status ${session.status}); taking that as the activation asked for`);
+      return session;
+    }
   }
 
   async deleteSession(id: string): Promise<"deleted" | "notFound"> {
