@@ -1,9 +1,10 @@
 /**
- * The provider host dies in the middle of a create, after Graph acted: the engine (the harness, as
- * the CLI) keeps only a pending create, with no id, and the next `up` runs create again. A
- * protection policy's second create is refused because of the first policy (its units are taken);
- * the provider recognises its own interrupted create and finishes it, so the stack converges with
- * one policy. (Found by `npm run chaos`, seed 16.)
+ * The provider host dies in the middle of a policy's create or update, after Graph acted: the engine
+ * (the harness, as the CLI) keeps only a pending operation, and the next `up` runs create (or the
+ * update) again from the state it had. A second create is refused because of the first policy (its
+ * units are taken): the provider recognises its own interrupted create and finishes it (found by
+ * `npm run chaos`, seed 16). A second dynamic rule is refused too: an update looks at the rules before
+ * it creates one (seed 48).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,7 +13,9 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { makeProgramDir, repoRoot } from "../support/program-dir";
 import { testCa } from "../support/test-ca";
 
-const { SharePointProtectionPolicy } = require(path.join(repoRoot, "dist", "provider")) as typeof import("../../provider");
+const { OneDriveProtectionPolicy, SharePointProtectionPolicy } = require(
+  path.join(repoRoot, "dist", "provider"),
+) as typeof import("../../provider");
 
 const ROOT = "/v1.0/solutions/backupRestore";
 const COLLECTION = `${ROOT}/sharePointProtectionPolicies`;
@@ -33,11 +36,13 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(programDir, { recursive: true, force: true }));
 
-function stack(crash?: Parameters<typeof engineHarness>[0]["crash"]) {
+let withRule = false;
+function stack(crash?: Parameters<typeof engineHarness>[0]["crash"], kind: "sites" | "drives" = "sites") {
   const siteIds = emulator.tenant
     .sites()
     .slice(0, 3)
     .map((s) => s.siteId);
+  const engineering = emulator.tenant.groups().find((g) => g.displayName === "Engineering")!.id;
   return engineHarness({
     projectName: "m365-backup-e2e",
     stackName: "interrupted",
@@ -47,7 +52,14 @@ function stack(crash?: Parameters<typeof engineHarness>[0]["crash"]) {
     crash,
     onHostStarted: (host) => (hostPid = host.pid),
     program: async () => {
-      const policy = new SharePointProtectionPolicy("sites", { displayName: "Tier 1", siteIds });
+      const policy =
+        kind === "sites"
+          ? new SharePointProtectionPolicy("sites", { displayName: "Tier 1", siteIds })
+          : new OneDriveProtectionPolicy("drives", {
+              displayName: "Drives",
+              userIds: [emulator.tenant.users()[0]!.directoryObjectId],
+              driveInclusionRules: withRule ? [{ groupIds: [engineering], autoApply: true }] : [],
+            });
       return { status: policy.status };
     },
   });
@@ -92,5 +104,38 @@ test("a policy create killed after Graph made the policy: the next up takes that
 
   emulator.journal.clear();
   expect((await stack().up()).changes).toEqual({ create: 0, update: 0, replace: 0, same: 1, delete: 0 });
+  expect(requests()).toEqual([]);
+});
+
+test("a policy update killed after Graph made its dynamic rule: the next up finds the rule instead of asking for a second one", async () => {
+  const statePath = path.join(programDir, "state.json");
+  withRule = false;
+  await stack(undefined, "drives").up();
+  withRule = true;
+  let struck!: () => void;
+  const killed = new Promise<void>((resolve) => (struck = resolve));
+  onRequest = (method, requestPath) => {
+    if (method !== "POST" || !requestPath.endsWith("/driveInclusionRules")) return;
+    onRequest = () => undefined;
+    process.kill(hostPid!, "SIGKILL");
+    struck();
+  };
+  await expect(stack({ during: (operation) => operation.op === "update", when: () => killed }, "drives").up()).rejects.toThrow(
+    EngineCrashedError,
+  );
+  const [policy] = (JSON.parse(fs.readFileSync(statePath, "utf8")) as StackState).resources;
+  const rules = () =>
+    emulator.tenant
+      .policies()
+      .find((p) => p.id === policy!.id)!
+      .rules.filter((r) => r.status !== "deleted" && r.status !== "deleteRequested");
+  expect(rules()).toHaveLength(1);
+
+  emulator.journal.clear();
+  expect((await stack(undefined, "drives").up()).changes).toEqual({ create: 0, update: 1, replace: 0, same: 0, delete: 0 });
+  expect(requests()).toEqual([`GET ${ROOT}/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules 200`]);
+  expect(rules()).toHaveLength(1);
+  emulator.journal.clear();
+  expect((await stack(undefined, "drives").up()).changes).toEqual({ create: 0, update: 0, replace: 0, same: 1, delete: 0 });
   expect(requests()).toEqual([]);
 });

@@ -26,6 +26,7 @@ import {
   readState,
   ruleState,
   STATE_VERSION,
+  storedRuleKey,
   storedOutputs,
   unitKey,
   unitState,
@@ -316,7 +317,15 @@ class PolicyRun {
     }
     if (work.createRules.length > 0 || work.runRules.length > 0) {
       await this.step("adding inclusion rules", async () => {
+        // An update looks first, as it does for units: a rule an earlier update made, whose answer was lost
+        // (a killed host), is there already, and Graph refuses a second dynamic rule.
+        const held = options.listUnits && work.createRules.length > 0 ? await graph.listRules(workload, id) : [];
         for (const input of work.createRules) {
+          const made = held.find((rule) => rule.status !== "deleteRequested" && storedRuleKey(workload, ruleState(rule)) === input.key);
+          if (made !== undefined) {
+            this.keepRule(made);
+            continue;
+          }
           let rule = await graph.createRule(workload, id, { expression: input.expression, autoApply: input.autoApply });
           // Graph documents `draft` as unsupported, but a static rule left in it would never apply.
           if (rule.status === "draft" && !input.autoApply) rule = { ...rule, ...(await graph.runRule(workload, id, rule.id)) };
