@@ -240,13 +240,15 @@ function changePolicy(model: ProgramModel, name: PolicyName, rng: Rng, fixture: 
   const freeNames = pool.names.filter((i) => !policy.unitNames.includes(i));
   const hasDynamic = policy.rules.some((r) => menu[r]!.dynamic);
   const addableRules = range(0, menu.length).filter((r) => !policy.rules.includes(r) && !(menu[r]!.dynamic && hasDynamic));
+  // `check` refuses a policy that declares nothing: the last unit, name or rule stays.
+  const removable = policy.unitIds.length + policy.unitNames.length + policy.rules.length > 1;
   const what = rng.weighted({
     addId: freeIds.length > 0 ? 3 : 0,
-    removeId: removableIds.length > 0 ? 3 : 0,
+    removeId: removable && removableIds.length > 0 ? 3 : 0,
     addName: freeNames.length > 0 ? 2 : 0,
-    removeName: policy.unitNames.length > 0 ? 2 : 0,
+    removeName: removable && policy.unitNames.length > 0 ? 2 : 0,
     addRule: addableRules.length > 0 ? 1.5 : 0,
-    removeRule: policy.rules.length > 0 ? 1.5 : 0,
+    removeRule: removable && policy.rules.length > 0 ? 1.5 : 0,
     toggle: name === "mailboxPolicy" ? 0 : 1.5,
     rename: name === "sitePolicy" ? 0.5 : 0,
   });
