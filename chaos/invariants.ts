@@ -65,7 +65,8 @@ export interface Evidence {
   fixture: Fixture;
   model: ProgramModel;
   state: StackState;
-  stateText: string;
+  /** Every state file written since the last check, as written (the last one is `state`). */
+  stateTexts: readonly string[];
   ledger: Ledger;
   commands: readonly CommandRecord[];
   /** Host output, step errors, engine warnings: everything a user would see. */
@@ -446,7 +447,7 @@ function checkRestores(
 function checkSecrets(evidence: Evidence, violations: string[]): void {
   const secret = evidence.emulator.demoApp.clientSecret;
   const sources = [
-    { what: "the state file", text: evidence.stateText },
+    ...evidence.stateTexts.map((text) => ({ what: "the state file", text })),
     ...evidence.texts.map((text) => ({ what: "host output or an error", text })),
   ];
   for (const { what, text } of sources) {

@@ -101,6 +101,8 @@ class Walk {
   private readonly harness: ReturnType<typeof engineHarness>;
   /** What a user would see since the last check: host output, warnings, errors. */
   private texts: string[] = [];
+  /** The state files written since the last check. */
+  private stateTexts: string[] = [];
   private program: ProgramModel;
   private steps = 0;
   private upsToConverge: number[] = [];
@@ -187,13 +189,14 @@ class Walk {
       fixture: this.fixture,
       model: this.model,
       state,
-      stateText: fs.readFileSync(this.statePath, "utf8"),
+      stateTexts: this.stateTexts,
       ledger: this.ledger,
       commands: this.commands,
       texts: this.texts,
       tokens: this.weather.tokens,
     });
     this.texts = [];
+    this.stateTexts = [];
     if (!noOp)
       verdict.violations.unshift(`convergence: ${MAX_CONVERGING_UPS + 1} ups after the faults stopped, still no no-op up (last: ${last})`);
     this.upsToConverge.push(ups);
@@ -230,6 +233,7 @@ class Walk {
     const crash = this.weather.crashed();
     this.commands.push({ index, model: this.program, fromMs, toMs: this.emulator.clock.now().getTime(), crash });
     this.ledger.observe(this.state(), index);
+    if (fs.existsSync(this.statePath)) this.stateTexts.push(fs.readFileSync(this.statePath, "utf8"));
     const faults = [...this.weather.counts]
       .map(([k, n]) => [k, n - (counts.get(k) ?? 0)] as const)
       .filter(([, n]) => n > 0)

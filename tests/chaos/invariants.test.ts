@@ -39,7 +39,7 @@ function evidence(parts: Partial<Evidence>): Evidence {
     fixture,
     model: emptyProgram(),
     state,
-    stateText: JSON.stringify(state),
+    stateTexts: [JSON.stringify(state)],
     ledger: new Ledger(),
     commands: [],
     texts: [],
@@ -171,7 +171,7 @@ test("the client secret, or any token the provider presented, in the state or in
   const { violations } = checkInvariants(
     evidence({
       state,
-      stateText: JSON.stringify(state),
+      stateTexts: [JSON.stringify(state)],
       texts: [`retrying with ${token.split(".")[2]}`, "Bearer eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0"],
       tokens: new Set([token]),
     }),
