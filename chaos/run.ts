@@ -59,6 +59,7 @@ export interface Figures {
   violations: number;
   leftovers: { sessions: number; policies: number; jobs: number };
   restoresRepeatedAfterCrash: number;
+  refreshesAfterCrash: number;
   wallSeconds: number;
   goal: { steps: number; faultRate: number; maxUps: number; wallSeconds: number; met: boolean };
 }
@@ -101,6 +102,7 @@ export function figuresOf(results: readonly WalkResult[], settings: WalkSettings
       jobs: sum((r) => r.leftovers.jobs),
     },
     restoresRepeatedAfterCrash: sum((r) => r.restoresRepeatedAfterCrash),
+    refreshesAfterCrash: sum((r) => r.refreshesAfterCrash),
     wallSeconds: Math.round(wallMs / 100) / 10,
     goal: { steps: 2000, faultRate: 0.15, maxUps: 3, wallSeconds: 600, met: false },
   };
@@ -135,7 +137,8 @@ export function readmeBlock(f: Figures): string {
       `after the faults stopped, \`up\` converged in at most **${f.upsToConverge.max}** ups (mean ${f.upsToConverge.mean}, ` +
       `${f.upsToConverge.rounds} rounds); **${f.violations} invariant violations**; ${f.wallSeconds} s wall time. ` +
       `Crash leftovers: ${f.leftovers.sessions} sessions, ${f.leftovers.policies} policies, ${f.leftovers.jobs} bulk jobs; ` +
-      `${f.restoresRepeatedAfterCrash} restores started again after a killed create. Figures: \`bench/chaos.json\`.`,
+      `${f.restoresRepeatedAfterCrash} restores started again after a killed create; ${f.refreshesAfterCrash} refreshes ` +
+      `after a killed update or delete. Figures: \`bench/chaos.json\`.`,
   ].join("\n");
 }
 

@@ -53,6 +53,8 @@ export interface WalkResult {
   upsToConverge: number[];
   leftovers: Verdict["leftovers"];
   restoresRepeatedAfterCrash: number;
+  /** Refreshes a round needed after the host was killed during an update or delete. */
+  refreshesAfterCrash: number;
   /** The first round's violations that broke, if any, the first one first. */
   violations: string[];
   /** One line per step and per converging up. */
@@ -106,6 +108,10 @@ class Walk {
   private program: ProgramModel;
   private steps = 0;
   private upsToConverge: number[] = [];
+  /** Commands already covered by a check. */
+  private lastCheck = 0;
+  /** Refreshes run because the host was killed during an update or delete (see `converge`). */
+  private refreshesAfterCrash = 0;
   private verdict: Verdict = { violations: [], leftovers: { sessions: 0, policies: 0, jobs: 0 }, restoresRepeatedAfterCrash: 0 };
 
   constructor(
@@ -167,28 +173,58 @@ class Walk {
     }
   }
 
-  /** Stops the weather, runs up until one is a no-op, and checks the invariants; false when one broke. */
+  /**
+   * Stops the weather, runs up until one is a no-op, and checks the invariants; false when one broke.
+   * When the ups converged but the tenant does not match and the host was killed during an update or
+   * a delete since the last check, the state may not show what that operation did: the engine's
+   * pending-operations warning asks for `pulumi refresh`, so the walk runs one and converges again.
+   */
   private async converge(): Promise<boolean> {
+    const since = this.lastCheck;
+    this.lastCheck = this.commands.length;
+    const first = await this.convergeOnce();
+    let verdict = this.check(first);
+    const interrupted = this.commands.slice(since).some((c) => c.crash?.operation.op === "update" || c.crash?.operation.op === "delete");
+    let ups = first.ups;
+    if (first.noOp && verdict.violations.length > 0 && interrupted) {
+      for (const violation of verdict.violations) this.say(`  (before a refresh) ${violation}`);
+      const { text } = await this.command("refresh", { faults: false, crash: false });
+      this.say(`  refresh, as the engine's warning about the interrupted operation asks: ${text}`);
+      this.refreshesAfterCrash++;
+      const second = await this.convergeOnce();
+      verdict = this.check(second);
+      ups += second.ups;
+    }
+    this.upsToConverge.push(ups);
+    this.verdict = verdict;
+    for (const violation of verdict.violations) this.say(`  VIOLATION ${violation}`);
+    return verdict.violations.length === 0;
+  }
+
+  /** Runs up (without faults) until one is a no-op, at most `MAX_CONVERGING_UPS` + 1 ups. */
+  private async convergeOnce(): Promise<{ ups: number; noOp: boolean; last: string }> {
     let ups = 0;
-    let noOp = false;
     let last = "";
     while (ups <= MAX_CONVERGING_UPS) {
       this.emulator.clock.advance(20 * 60_000);
       const { text, result } = await this.command("up", { faults: false, crash: false });
       const writes = this.graphWrites();
       const { same: _same, ...changed } = result?.changes ?? { same: 0 };
-      noOp = result !== undefined && writes === 0 && Object.values(changed).every((n) => n === 0);
       this.say(`  converging up ${ups + 1}: ${text}; ${writes} Graph write(s)`);
-      if (noOp) break;
+      if (result !== undefined && writes === 0 && Object.values(changed).every((n) => n === 0)) return { ups, noOp: true, last };
       last = text;
       ups++;
     }
-    const state = this.state();
+    return { ups, noOp: false, last };
+  }
+
+  /** Checks the invariants now (see invariants.ts); what a user saw since the last check is scanned once. */
+  private check(converged: { noOp: boolean; last: string }): Verdict {
     const verdict = checkInvariants({
       emulator: this.emulator,
       fixture: this.fixture,
       model: this.model,
-      state,
+      state: this.state(),
       stateTexts: this.stateTexts,
       ledger: this.ledger,
       commands: this.commands,
@@ -197,16 +233,11 @@ class Walk {
     });
     this.texts = [];
     this.stateTexts = [];
-    if (!noOp)
-      verdict.violations.unshift(`convergence: ${MAX_CONVERGING_UPS + 1} ups after the faults stopped, still no no-op up (last: ${last})`);
-    this.upsToConverge.push(ups);
-    this.verdict = {
-      violations: verdict.violations,
-      leftovers: verdict.leftovers,
-      restoresRepeatedAfterCrash: verdict.restoresRepeatedAfterCrash,
-    };
-    for (const violation of verdict.violations) this.say(`  VIOLATION ${violation}`);
-    return verdict.violations.length === 0;
+    if (!converged.noOp)
+      verdict.violations.unshift(
+        `convergence: ${MAX_CONVERGING_UPS + 1} ups after the faults stopped, still no no-op up (last: ${converged.last})`,
+      );
+    return verdict;
   }
 
   /** Runs one command with the current program under the given weather; describes how it ended. */
@@ -278,6 +309,7 @@ class Walk {
       upsToConverge: this.upsToConverge,
       leftovers: this.verdict.leftovers,
       restoresRepeatedAfterCrash: this.verdict.restoresRepeatedAfterCrash,
+      refreshesAfterCrash: this.refreshesAfterCrash,
       violations: this.verdict.violations,
       log: this.log,
       wallMs,
