@@ -27,6 +27,11 @@
  * one per crashed create of that resource made for it: the restore such a create had started is a
  * leftover the engine lost, so the next `up` starts it again. That is the one narrowing, and the walk
  * counts these restores apart (`restoresRepeatedAfterCrash`).
+ *
+ * Two more narrowings, each following a documented design: a declared name that a bulk job of the
+ * policy reported it could not add need not be protected (the name stays in the job's error and is
+ * not sent again, decision 0021); and after the host was killed during an update or a delete, the
+ * walk checks again after the `pulumi refresh` the engine's warning asks for (see walk.ts).
  */
 import type { Emulator, StoredSession, TenantPolicy } from "../emulator";
 import type { StackState } from "../harness";

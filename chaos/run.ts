@@ -134,7 +134,7 @@ export function readmeBlock(f: Figures): string {
     `Last full run (${f.ranAt.slice(0, 10)}, ${f.machine.cores} cores, ${f.settings.workers} workers): ` +
       `**${f.steps} steps** in ${f.walks} walks, ${f.commands} commands, ${f.graphRequests} Graph requests; ` +
       `**${f.faultsTotal} faults** (${Math.round(f.faultRate * 1000) / 10}% of requests: ${kinds}) and **${f.hostKills} host kills**; ` +
-      `after the faults stopped, \`up\` converged in at most **${f.upsToConverge.max}** ups (mean ${f.upsToConverge.mean}, ` +
+      `after the faults stopped, \`up\` converged in at most **${f.upsToConverge.max}** up${f.upsToConverge.max === 1 ? "" : "s"} (mean ${f.upsToConverge.mean}, ` +
       `${f.upsToConverge.rounds} rounds); **${f.violations} invariant violations**; ${f.wallSeconds} s wall time. ` +
       `Crash leftovers: ${f.leftovers.sessions} sessions, ${f.leftovers.policies} policies, ${f.leftovers.jobs} bulk jobs; ` +
       `${f.restoresRepeatedAfterCrash} restores started again after a killed create; ${f.refreshesAfterCrash} refreshes ` +
