@@ -229,7 +229,10 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const jobs: Job[] = args.includes("--regressions")
-    ? regressions().map((r) => ({ seed: r.seed, settings: { ...DEFAULT_WALK, steps: r.steps } }))
+    ? // Longest first, so the short walks fill the gaps while the long ones run.
+      regressions()
+        .map((r) => ({ seed: r.seed, settings: { ...DEFAULT_WALK, steps: r.steps } }))
+        .sort((a, b) => b.settings.steps - a.settings.steps)
     : (() => {
         const total = Number(option(args, "steps") ?? 2000);
         const from = Number(option(args, "from") ?? 1);
