@@ -19,6 +19,17 @@ import { RETENTION_MS } from "./tenant/restore-point-grid";
 /** How the transport should finish a request. */
 export type DispatchResult = { kind: "response"; response: Response } | { kind: "reset" } | { kind: "hang" };
 
+/** What a request hook sees of each request as it arrives, before its time, faults and sign-in are decided. */
+export interface IncomingRequest {
+  method: string;
+  /** Full path, with the version prefix. */
+  path: string;
+  /** Template of the matched Graph route; undefined for the token endpoint and unknown paths. */
+  template?: string;
+  /** The `Authorization` header as sent, so a test can collect the bearer tokens it must never find elsewhere. */
+  authorization: string | null;
+}
+
 /** Validates request bodies against the OpenAPI document of one Graph version. */
 export interface RequestValidator {
   validateRequest(method: string, path: string, body: unknown): string[];
@@ -37,6 +48,8 @@ export interface DispatcherDeps {
   afterRequest: () => void;
   /** Resolves when the emulator closes; ends hanging requests and pending latency. */
   closed: Promise<void>;
+  /** Called as each request arrives (body read), before anything else: e.g. to move the virtual clock per request. */
+  onRequest?: (request: IncomingRequest) => void;
 }
 
 const VERSION_PREFIX = /^\/(v1\.0|beta)(\/.*)?$/i;
@@ -54,6 +67,10 @@ export class Dispatcher {
     const { tenant, journal } = this.deps;
     const url = new URL(request.url);
     const bodyText = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    const versionMatch = VERSION_PREFIX.exec(url.pathname);
+    const graphPath = versionMatch ? (versionMatch[2] ?? "/") : url.pathname;
+    const template = versionMatch ? templateFor(graphPath) : undefined;
+    this.deps.onRequest?.({ method: request.method, path: url.pathname, template, authorization: request.headers.get("authorization") });
     const requestId = randomUUID();
     const errorContext: ErrorContext = {
       requestId,
@@ -77,14 +94,12 @@ export class Dispatcher {
     };
 
     purgeExpiredSessions(tenant);
-    const versionMatch = VERSION_PREFIX.exec(url.pathname);
-    const graphPath = versionMatch ? (versionMatch[2] ?? "/") : url.pathname;
     const caller = versionMatch ? this.deps.authority.verifyBearer(request.headers.get("authorization")) : undefined;
     const fault = this.deps.faults.pick({
       method: request.method,
       path: url.pathname,
       graphPath,
-      template: versionMatch ? templateFor(graphPath) : undefined,
+      template,
       appId: caller?.appId ?? "anonymous",
       nowMs: tenant.clock.nowMs(),
     });

@@ -38,7 +38,7 @@ export interface FaultDecision {
   timeout?: boolean;
 }
 
-/** The request facts rules match on. */
+/** The request facts rules match on (and a seeded draw source may key its draws on). */
 export interface FaultTarget {
   method: string;
   /** Full path, with the version prefix. */
@@ -61,7 +61,11 @@ interface ActiveRule {
 export class FaultSet {
   private rules: ActiveRule[] = [];
 
-  constructor(private readonly random: () => number = Math.random) {}
+  /**
+   * `random` draws for `FaultRule.probability`; it is given the request, so a seeded source can key
+   * its draws on what was asked rather than on the order requests happen to arrive in.
+   */
+  constructor(private readonly random: (target: FaultTarget) => number = Math.random) {}
 
   /** Adds a rule; rules are tried in the order they were added and the first that fires wins. */
   add(rule: FaultRule): void {
@@ -78,15 +82,15 @@ export class FaultSet {
   pick(target: FaultTarget): FaultDecision | undefined {
     for (const active of this.rules) {
       if (active.remaining <= 0 || !matches(active.rule, target)) continue;
-      const decision = active.rule.rateLimit ? this.rateLimit(active, target) : this.fire(active);
+      const decision = active.rule.rateLimit ? this.rateLimit(active, target) : this.fire(active, target);
       if (decision) return decision;
     }
     return undefined;
   }
 
-  private fire(active: ActiveRule): FaultDecision | undefined {
+  private fire(active: ActiveRule, target: FaultTarget): FaultDecision | undefined {
     const { rule } = active;
-    if (rule.probability !== undefined && this.random() >= rule.probability) return undefined;
+    if (rule.probability !== undefined && this.random(target) >= rule.probability) return undefined;
     active.remaining -= 1;
     return {
       latencyMs: rule.latencyMs ?? 0,

@@ -8,8 +8,8 @@ import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { ALL_BACKUP_ROLES, Authority, type AppRegistration, type RevokeOptions } from "./auth";
 import { VirtualClock } from "./clock";
 import type { TenantState } from "./context";
-import { Dispatcher } from "./dispatcher";
-import { FaultSet, type FaultRule } from "./faults";
+import { Dispatcher, type IncomingRequest } from "./dispatcher";
+import { FaultSet, type FaultRule, type FaultTarget } from "./faults";
 import { Journal, type JournalEntry } from "./journal";
 import { createSpecValidator } from "./openapi";
 import { loadState, saveState } from "./persistence";
@@ -20,7 +20,7 @@ import { Directory } from "./tenant/directory";
 import { SEED_ADMIN, SEEDED_AT, seedPolicies } from "./tenant/seed-policies";
 import { loadTlsMaterial } from "./tls";
 
-export type { AppRegistration, FaultRule, JournalEntry, RevokeOptions, SeedSite };
+export type { AppRegistration, FaultRule, FaultTarget, IncomingRequest, JournalEntry, RevokeOptions, SeedSite };
 export type { SeedGroup, SeedMailbox, SeedUser, StoredSession, TenantApi, TenantPolicy, TenantUnit } from "./tenant-api";
 export type { JournalOutcome } from "./journal";
 export type { ArtifactProgress, SessionProgress } from "./progress";
@@ -58,6 +58,16 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Lifetime of the tokens the token endpoint (and `issueToken`) issues, in real seconds; default 3600. */
   tokenLifetimeSeconds?: number;
+  /**
+   * Draws for `FaultRule.probability` (default `Math.random`), given the request a rule matched: a
+   * seeded source makes fault injection replay exactly, keyed on the request rather than on arrival order.
+   */
+  random?: (request: FaultTarget) => number;
+  /**
+   * Called as each request arrives, before its virtual time, faults and sign-in are decided: a driver
+   * can move the clock per request (deterministic time), revoke tokens mid-operation, or count requests.
+   */
+  onRequest?: (request: IncomingRequest) => void;
 }
 
 /** A running emulator. */
@@ -180,7 +190,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   let markClosed!: () => void;
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
-  const faults = new FaultSet();
+  const faults = new FaultSet(options.random);
   const journal = new Journal();
   const dispatcher = new Dispatcher({
     tenant,
@@ -191,6 +201,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs: options.latencyMs ?? 0,
     afterRequest: save,
     closed,
+    onRequest: options.onRequest,
   });
 
   // With a state file the generated certificate is kept beside it, so NODE_EXTRA_CA_CERTS stays valid between runs.

@@ -12,6 +12,7 @@ import { page } from "../paging";
 import type { StoredBulkJob, StoredIssue } from "../store";
 import { jobStatus } from "../tenant/protection";
 import { protectObject } from "../tenant/protect";
+import { statusOfUnit } from "../tenant/units";
 import { odataContext } from "../views/common";
 import { JOB_IDS, bulkJobView } from "../views/protection";
 import { policyFromPath } from "./policy-lookup";
@@ -58,10 +59,15 @@ export const createBulkJob: RouteHandler = (_request, context) => {
       continue;
     }
     const outcome = protectObject(context.tenant, policy, object, { by: context.caller, nowMs: context.nowMs });
-    if ("conflict" in outcome && outcome.conflict.policyId !== policy.id) {
+    if (!("conflict" in outcome)) continue;
+    // Already in this policy is done; being removed from it is not (the object ends up unprotected), as PATCH refuses it too.
+    const leaving = statusOfUnit(context.tenant, outcome.conflict, context.nowMs) === "removeRequested";
+    if (outcome.conflict.policyId !== policy.id || leaving) {
       issues.push({
         code: "ProtectionUnitAlreadyExists",
-        message: `'${asked}' is already protected under policy ${outcome.conflict.policyId}`,
+        message: leaving
+          ? `'${asked}' is being removed from this policy; add it again once that is done`
+          : `'${asked}' is already protected under policy ${outcome.conflict.policyId}`,
         target: asked,
       });
     }

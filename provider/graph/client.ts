@@ -79,7 +79,11 @@ export interface GraphClient {
   createBulkJob(workload: Workload, policyId: string, body: BulkJobBody): Promise<GraphBulkJob>;
   /** The policy's protection-unit bulk addition jobs (all pages). */
   listBulkJobs(workload: Workload, policyId: string): Promise<GraphBulkJob[]>;
+  /** The application id the last token sent names (to recognise what this application created); undefined before any request. */
+  applicationId(): string | undefined;
 }
+
+export { NO_LONGER_DRAFT } from "./session-calls";
 
 /** Graph's per-request limits that the caller must batch for (the calls refuse more). */
 export const MAX_DELTA_ITEMS_PER_PATCH = LIMITS.artifactsPerRequest;

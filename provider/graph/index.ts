@@ -3,6 +3,7 @@ export { createGraphClient, type GraphClientOptions } from "./pipeline";
 export {
   MAX_DELTA_ITEMS_PER_PATCH,
   MAX_PROTECTION_UNITS_PER_SEARCH,
+  NO_LONGER_DRAFT,
   type ArtifactDelta,
   type ArtifactSpec,
   type BulkJobBody,

@@ -67,13 +67,7 @@ export async function writeOnce<T>(write: OnceWrite<T>, log: (line: string) => v
     } catch (error) {
       if (!mayHaveActed(error)) throw error;
       const failure = error as GraphRequestError;
-      let settlement: Settlement<T>;
-      try {
-        settlement = await write.settle(failure, { startedMs, endedMs: Date.now() });
-      } catch (lookup) {
-        const why = isGraphRequestError(lookup) || lookup instanceof Error ? lookup.message : String(lookup);
-        throw failure.withNote(`it may have taken effect, and looking failed too (${why})`);
-      }
+      const settlement = await settleWithin(write, failure, { startedMs, endedMs: Date.now() }, log);
       if (settlement.kind === "applied") {
         log(`${write.what} failed (${describeFailure(failure)}), but it had taken effect`);
         return settlement.result;
@@ -85,6 +79,35 @@ export async function writeOnce<T>(write: OnceWrite<T>, log: (line: string) => v
       log(`${write.what} failed (${describeFailure(failure)}) and did not take effect; sending it again`);
     }
   }
+}
+
+/**
+ * Asks `settle` what Graph holds. Looking changes nothing, so a look that failed the way a service
+ * fails for a moment (a 5xx, a 429, a broken connection, an unreadable body) is repeated, up to
+ * `MAX_WRITE_ROUNDS` looks: giving up leaves an object the write may have made that nothing records.
+ */
+async function settleWithin<T>(
+  write: OnceWrite<T>,
+  failure: GraphRequestError,
+  attempt: { startedMs: number; endedMs: number },
+  log: (line: string) => void,
+): Promise<Settlement<T>> {
+  for (let look = 1; ; look++) {
+    try {
+      return await write.settle(failure, attempt);
+    } catch (lookup) {
+      const why = isGraphRequestError(lookup) || lookup instanceof Error ? lookup.message : String(lookup);
+      if (look >= MAX_WRITE_ROUNDS || !isMomentary(lookup))
+        throw failure.withNote(`it may have taken effect, and looking failed too (${why})`);
+      log(`${write.what} failed (${describeFailure(failure)}); looking whether it took effect failed too (${why}); looking again`);
+    }
+  }
+}
+
+/** A failure a service shows for a moment: worth another look. */
+function isMomentary(error: unknown): boolean {
+  if (!isGraphRequestError(error)) return false;
+  return error.status === 0 || error.status === 429 || error.status >= 500 || error.code === "MalformedResponseBody";
 }
 
 /** A failure in a few words for a log line: the transport code or the HTTP status. */

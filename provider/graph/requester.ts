@@ -44,6 +44,8 @@ export interface CallOptions {
 export class GraphRequester {
   /** The service's clock minus ours, from the last response's `Date` header; 0 until one is seen. */
   private clockOffsetMs = 0;
+  /** The application the last token sent names (`appid`/`azp`), once one was sent. */
+  private callerAppId: string | undefined;
 
   constructor(
     private readonly sdk: Client,
@@ -117,6 +119,11 @@ export class GraphRequester {
     }
   }
 
+  /** The application id the last token sent names; undefined before the first request, or when tokens are opaque. */
+  applicationId(): string | undefined {
+    return this.callerAppId;
+  }
+
   /**
    * How far the service's clock is ahead of ours (negative when behind), as of the last response:
    * matching `createdDateTime` to an attempt must use the service's clock, not ours.
@@ -169,6 +176,7 @@ export class GraphRequester {
       }
       throw failure;
     }
+    this.callerAppId = state.callerAppId ?? this.callerAppId;
     const text = await response.text();
     const headerRequestId = response.headers.get("request-id") ?? undefined;
     const serverDate = Date.parse(response.headers.get("date") ?? "");

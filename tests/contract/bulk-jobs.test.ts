@@ -68,6 +68,28 @@ describe.each(WORKLOADS.map((w) => [w.title, w] as const))("%s bulk addition job
     });
   });
 
+  it("names an object this policy is removing as not added (as PATCH refuses it), and one it already holds as done", async () => {
+    const { names } = namesOf(emulator, workload);
+    await call(emulator, "POST", jobs, { body: { [bulkJobNames]: names } });
+    const unitsPath = jobs.replace(bulkJobs, workload.protectionUnit.collection);
+    const leaving = (await call(emulator, "GET", unitsPath)).body.value[0];
+    const policyPath = jobs.slice(0, jobs.lastIndexOf("/"));
+    await call(emulator, "PATCH", policyPath, {
+      body: { [`${workload.protectionUnit.collection}@delta`]: [{ "@removed": { reason: "changed" }, id: leaving.id }] },
+    });
+    const again = await call(emulator, "POST", jobs, { body: { [bulkJobNames]: names } });
+    emulator.clock.advance(15 * MINUTE);
+    const done = await call(emulator, "GET", `${jobs}/${again.body.id}`);
+    expect(done.body.status).toBe("completedWithErrors");
+    expect(done.body.error.details).toEqual([
+      {
+        code: "ProtectionUnitAlreadyExists",
+        message: `'${names[0]}' is being removed from this policy; add it again once that is done`,
+        target: names[0],
+      },
+    ]);
+  });
+
   it("refuses an empty job and more than 50,000 names, and answers unknown jobs", async () => {
     expectGraphError(await call(emulator, "POST", jobs, { body: { displayName: "Empty" } }), 400, "InvalidCreateRequest");
     const many = Array.from({ length: LIMITS.namesPerBulkJob + 1 }, (_, i) => `x${i}`);

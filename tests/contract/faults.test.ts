@@ -73,6 +73,39 @@ describe("status faults", () => {
   });
 });
 
+describe("seeded draws and the request hook", () => {
+  it("draws each rule's probability from the given source, with the request it matched", async () => {
+    await emulator.close();
+    const asked: string[] = [];
+    // Fires for GETs of the collection only: the source sees method and template, and decides.
+    emulator = await startFrozen({
+      random: (request) => {
+        asked.push(`${request.method} ${request.template}`);
+        return request.method === "GET" && request.template === "/solutions/backupRestore/restoreSessions" ? 0 : 1;
+      },
+    });
+    emulator.faults.add({ status: 503, probability: 0.5 });
+    expectGraphError(await call(emulator, "GET", RS), 503, "ServiceUnavailable");
+    expect((await call(emulator, "POST", SP, { body: {} })).status).toBe(201);
+    expect(asked).toEqual(["GET /solutions/backupRestore/restoreSessions", "POST /solutions/backupRestore/sharePointRestoreSessions"]);
+  });
+
+  it("calls onRequest first, so a clock it moves dates that very request", async () => {
+    await emulator.close();
+    const seen: string[] = [];
+    emulator = await startFrozen({
+      onRequest: (request) => {
+        seen.push(`${request.method} ${request.path} ${request.template} ${request.authorization === `Bearer ${emulator.accessToken}`}`);
+        emulator.clock.advance(60_000);
+      },
+    });
+    const before = emulator.clock.now().getTime();
+    const created = await call(emulator, "POST", SP, { body: {} });
+    expect(Date.parse(created.body.createdDateTime)).toBe(before + 60_000);
+    expect(seen).toEqual([`POST /v1.0${SP} /solutions/backupRestore/sharePointRestoreSessions true`]);
+  });
+});
+
 describe("connection faults", () => {
   it("adds latency and still answers", async () => {
     emulator.faults.add({ latencyMs: 20, times: 1 });

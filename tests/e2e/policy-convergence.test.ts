@@ -208,3 +208,54 @@ test("a posture of three policies: declared, changed, drift-checked after change
   await destroyFast();
   expect(emulator.tenant.policies().filter((p) => p.status !== "deleted")).toEqual([]);
 });
+
+test("names and a rule dropped before any refresh: the next up finds the units they brought in, the up after removes them, then a no-op", async () => {
+  // Found by `npm run chaos` (seed 2): without a refresh between, the state never saw what the bulk job and
+  // the rule brought in, so dropping them left those units protected for good.
+  const users = emulator.tenant.users();
+  const legal = emulator.tenant.sites().find((s) => s.siteName === "Legal")!;
+  let dropped = false;
+  program = async () => {
+    const drives = new OneDriveProtectionPolicy("drives", {
+      userIds: [users[0]!.directoryObjectId],
+      userEmails: dropped ? [] : [users[5]!.email],
+      statusWait: WAIT,
+    });
+    const sites = new SharePointProtectionPolicy("sites", {
+      siteIds: siteIds(0, 1),
+      siteInclusionRules: dropped ? [] : [{ expression: "(webUrl -contains 'legal')" }],
+      statusWait: WAIT,
+    });
+    return { drives: drives.status, sites: sites.status };
+  };
+  expect((await stack().up()).changes).toEqual({ create: 2, update: 0, replace: 0, same: 0, delete: 0 });
+  const [drives, sites] = resources().map((r) => r.id);
+  expect(liveKeys(drives!)).toEqual([users[0]!.directoryObjectId, users[5]!.directoryObjectId].sort());
+  expect(liveKeys(sites!)).toEqual([siteIds(0, 1)[0]!, legal.siteId].sort());
+
+  dropped = true;
+  emulator.clock.advance(MINUTES_16);
+  emulator.journal.clear();
+  expect((await stack().up()).changes).toEqual({ create: 0, update: 2, replace: 0, same: 0, delete: 0 });
+  expect(requests()).toEqual([
+    `GET ${ROOT}/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits 200`,
+    `GET ${SP}/{id}/siteProtectionUnits 200`,
+    `DELETE ${SP}/{id}/siteInclusionRules/{id} 204`,
+  ]);
+
+  emulator.journal.clear();
+  expect((await stack().up()).changes).toEqual({ create: 0, update: 2, replace: 0, same: 0, delete: 0 });
+  expect(requests()).toEqual([
+    `GET ${ROOT}/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits 200`,
+    `PATCH ${ROOT}/oneDriveForBusinessProtectionPolicies/{id} 200`,
+    `GET ${SP}/{id}/siteProtectionUnits 200`,
+    `PATCH ${SP}/{id} 200`,
+  ]);
+  expect(liveKeys(drives!)).toEqual([users[0]!.directoryObjectId]);
+  expect(liveKeys(sites!)).toEqual(siteIds(0, 1));
+
+  emulator.journal.clear();
+  expect((await stack().up()).changes).toEqual({ create: 0, update: 0, replace: 0, same: 2, delete: 0 });
+  expect(requests()).toEqual([]);
+  await destroyFast();
+});

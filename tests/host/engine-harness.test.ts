@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { EngineCrashedError, engineHarness, type CrashPlan, type StackState, type StepEvent } from "../../harness";
+import { EngineCrashedError, engineHarness, type CrashPlan, type StackOptions, type StackState, type StepEvent } from "../../harness";
 import { echoProviderDir, makeProgramDir } from "../support/program-dir";
 
 // The fixture's program side, loaded from its real path like the program dir's link resolves it.
@@ -37,8 +37,9 @@ let desired: Record<string, Record<string, unknown>>;
 /** Names the program registers with `retainOnDelete`. */
 let retained: Set<string>;
 
-function harness(crash?: CrashPlan) {
+function harness(crash?: CrashPlan, more: Partial<StackOptions> = {}) {
   return engineHarness({
+    ...more,
     crash,
     onWarning: (message) => warnings.push(message),
     projectName: "demo",
@@ -190,6 +191,66 @@ test("deleteBeforeReplace deletes the old object before creating its replacement
     "delete echo-beta-2",
     "create",
   ]);
+});
+
+test("a replaced object is deleted at the end of the up; while its delete fails it stays in the state, marked, and every up tries again", async () => {
+  await harness().up();
+  desired.a = { label: "alpha", zone: "z2" };
+  const remote = echoStore();
+  fs.writeFileSync(storePath, JSON.stringify({ ...remote, refuseDeletes: 1 }));
+  let before = remote.calls.length;
+  await expect(harness().up()).rejects.toThrow(`delete of ${urnA} failed: echo echo-alpha-1: delete refused on purpose`);
+  // Go's GenerateDeletes runs after every registration: the old object is deleted last, not right after its replacement.
+  expect(callsSince(before)).toEqual([
+    "configure",
+    "check",
+    "diff echo-alpha-1",
+    "create",
+    "check",
+    "diff echo-beta-2",
+    "delete echo-alpha-1",
+  ]);
+  expect(state().resources.map((r) => [r.urn, r.id, r.delete])).toEqual([
+    [urnA, "echo-alpha-1", true],
+    [urnA, "echo-alpha-3", undefined],
+    [urnB, "echo-beta-2", undefined],
+  ]);
+
+  before = echoStore().calls.length;
+  expect((await harness().up()).changes).toEqual({ create: 0, update: 0, replace: 0, same: 2, delete: 1 });
+  // The marked object never stands for its URN: diff sees the replacement.
+  expect(callsSince(before)).toEqual(["configure", "check", "diff echo-alpha-3", "check", "diff echo-beta-2", "delete echo-alpha-1"]);
+  expect(state().resources.map((r) => r.id)).toEqual(["echo-alpha-3", "echo-beta-2"]);
+  expect(Object.keys(echoStore().objects)).toEqual(["echo-beta-2", "echo-alpha-3"]);
+});
+
+test("keepHost runs consecutive commands on one host, which configures its provider once; a host killed by a crash is replaced", async () => {
+  const hosts: number[] = [];
+  const logs: string[] = [];
+  let armed = false;
+  const crash: CrashPlan = {
+    during: (operation) => armed && operation.op === "update",
+    when: (host) => host.waitForOutput("echo: updated echo-alpha-1"),
+  };
+  const stack = harness(crash, { keepHost: true, onHostStarted: (host) => hosts.push(host.pid!), onLog: (text) => logs.push(text) });
+  try {
+    await stack.up();
+    desired.a = { label: "alpha", size: 5 };
+    expect((await stack.up()).changes).toEqual({ create: 0, update: 1, replace: 0, same: 1, delete: 0 });
+    expect(hosts).toHaveLength(1);
+    expect(callsSince(0).filter((c) => c === "configure")).toHaveLength(1);
+
+    armed = true;
+    desired.a = { label: "alpha", size: 6 };
+    await expect(stack.up()).rejects.toThrow(EngineCrashedError);
+    armed = false;
+    expect((await stack.up()).changes).toEqual({ create: 0, update: 1, replace: 0, same: 1, delete: 0 });
+    expect(hosts).toHaveLength(2);
+    expect(callsSince(0).filter((c) => c === "configure")).toHaveLength(2);
+  } finally {
+    await stack.close();
+  }
+  expect(logs.join("")).toContain("echo: updated echo-alpha-1");
 });
 
 test("refresh reads every resource, picks up drift and drops one that is gone", async () => {

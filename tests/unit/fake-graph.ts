@@ -55,6 +55,7 @@ export function fakeGraph(overrides: Partial<GraphClient> = {}): { graph: GraphC
       (typeof policyCalls)[number]
     >),
     createSession: async () => graphSession("s-1"),
+    applicationId: () => undefined,
     getSession: async (id) => graphSession(id),
     listRestoreSessions: async () => [],
     listArtifacts: async () => [],

@@ -331,6 +331,18 @@ describe("errors", () => {
     );
   });
 
+  it("takes a refusal to activate a session that is no longer a draft as done when the session reads activated (an earlier answer was lost)", async () => {
+    const { client, requests } = clientWith(
+      json(403, { error: { code: "RestoreSessionActionNotAllowed", message: "not draft" } }),
+      json(200, { id: "s-1", status: "activating" }),
+    );
+    expect(await client.activateSession("s-1")).toMatchObject({ id: "s-1", status: "activating" });
+    expect(requests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
+      "POST /v1.0/solutions/backupRestore/restoreSessions/s-1/activate",
+      "GET /v1.0/solutions/backupRestore/restoreSessions/s-1",
+    ]);
+  });
+
   it("reports a response body that does not match the schema as UnexpectedResponseBody", async () => {
     const { client } = clientWith(json(201, { status: "draft" }));
     const error = (await rejectionOf(

@@ -149,6 +149,7 @@ export class FakePolicyGraph {
   }
 
   readonly client: GraphClient = {
+    applicationId: () => APP.application.id,
     createPolicy: async (workload: Workload, body) => {
       this.record("createPolicy", body.displayName, body.unitKeys);
       if (this.policies.some((p) => p.workload === workload.name && p.status !== "inactive")) {

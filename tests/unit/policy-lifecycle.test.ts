@@ -141,6 +141,47 @@ describe("create", () => {
   });
 });
 
+describe("an interrupted create", () => {
+  const own = { application: { id: "app-1", displayName: "pulumi" } };
+
+  it("finds the policy an earlier create of this resource made (this application, the program's name, only declared units) and finishes it", async () => {
+    const { fake, context, parsed, changes } = setup();
+    // The host died after Graph made the policy and activated it: the engine kept no id, and runs create again.
+    fake.policies.push({ id: "p-lost", workload: "sharePoint", displayName: "Tier 1", status: "active", createdBy: own });
+    fake.addUnit("p-lost", site(1));
+    fake.settle();
+    const program = { siteIds: [site(1), site(2)] };
+    const { id, outs } = await create(context, parsed(program));
+    expect(id).toBe("p-lost");
+    expect(fake.calls).toEqual([
+      ["createPolicy", "Tier 1", [site(1), site(2)]],
+      ["listPolicies"],
+      ["listPolicyUnits", "p-lost"],
+      ["listRules", "p-lost"],
+      ["updatePolicy", "p-lost", { units: [{ add: site(2) }] }],
+    ]);
+    expect(outs).toMatchObject({ active: true, siteIds: [site(1), site(2)] });
+    expect(outs.adopted).toBeUndefined();
+    expect(lines[0]).toBe(
+      'SharePoint protection policy p-lost ("Tier 1") was made by an earlier create of this resource that did not finish ' +
+        "(the engine kept no id for it); taking it over and finishing the work",
+    );
+    expect(changes(outs, program).result).toEqual({ changes: false });
+  });
+
+  it("leaves alone a policy of the same name and application that holds a unit the program does not declare: the refusal stands", async () => {
+    const { fake, context, parsed } = setup();
+    fake.policies.push({ id: "p-other", workload: "sharePoint", displayName: "Tier 1", status: "active", createdBy: own });
+    fake.addUnit("p-other", site(1));
+    fake.addUnit("p-other", site(7));
+    fake.settle();
+    const failure = (await create(context, parsed({ siteIds: [site(1)] })).catch((e: unknown) => e)) as GraphRequestError;
+    expect(failure.code).toBe("PolicyCreationNotAllowed");
+    expect(fake.names()).toEqual(["createPolicy", "listPolicies", "listPolicyUnits", "listRules"]);
+    expect(fake.policies.map((p) => p.id)).toEqual(["p-other"]);
+  });
+});
+
 describe("adoptExisting", () => {
   it("takes over the active policy, adds what the program adds, and leaves removals to the next up, whose diff says so", async () => {
     const { fake, context, parsed, changes } = setup();

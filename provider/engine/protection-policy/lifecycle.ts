@@ -17,7 +17,7 @@ import { chunks } from "../../graph/chunks";
 import { PartialFailureError } from "../partial-failure-error";
 import { realClock, type Clock, type Log } from "../restore-session/wait";
 import { claimsOf, keptRuleIds, pairRules, planWork, type PolicyWork } from "./plan";
-import { attribute, isClaimed, sourcesOf } from "./provenance";
+import { attribute, isClaimed, wasSeenWorking, sourcesOf } from "./provenance";
 import {
   bulkJobState,
   isHeldRule,
@@ -26,6 +26,7 @@ import {
   readState,
   ruleState,
   STATE_VERSION,
+  storedRuleKey,
   storedOutputs,
   unitKey,
   unitState,
@@ -57,9 +58,13 @@ export async function create(context: PolicyContext, inputs: ProtectionPolicyInp
   try {
     policy = await graph.createPolicy(workload, { displayName: inputs.displayName, unitKeys: first });
   } catch (error) {
-    if (!(isGraphRequestError(error) && error.code === "PolicyCreationNotAllowed")) throw error;
-    if (inputs.adoptExisting) return adopt(context, inputs);
-    throw await explainExisting(context, error);
+    if (!(isGraphRequestError(error) && REFUSED_AS_EXISTING.includes(error.code ?? ""))) throw error;
+    const listed = await graph.listPolicies(workload);
+    const interrupted = await interruptedCreate(context, inputs, listed);
+    if (interrupted !== undefined) return resume(context, inputs, interrupted);
+    if (error.code !== "PolicyCreationNotAllowed") throw error;
+    if (inputs.adoptExisting) return adopt(context, inputs, listed);
+    throw explainExisting(context, error, listed);
   }
   const state: PolicyState = {
     ...blankState(inputs),
@@ -72,14 +77,79 @@ export async function create(context: PolicyContext, inputs: ProtectionPolicyInp
   return { id: policy.id, outs: run.outputs() };
 }
 
+/** Refusals of a create that say a policy of this program may exist already. */
+const REFUSED_AS_EXISTING = ["PolicyCreationNotAllowed", "ProtectionUnitAlreadyExists"];
+
+/** A policy found in Graph, with its units and rules as listed. */
+interface ListedPolicy {
+  policy: GraphPolicy;
+  units: ProtectionUnit[];
+  rules: GraphRule[];
+}
+
+/**
+ * This resource's own create, interrupted after Graph made the policy: the engine then kept only a
+ * pending create, with no id, and runs create again, which Graph refuses because of that policy
+ * (its units, or it being active). It is recognised as a policy this application created, under
+ * the program's name, holding no unit and no rule the program does not ask for. Taking it over is
+ * safe (decision 0022): it removes nothing the program would not, and a policy like that which
+ * belonged to another stack could never converge next to this one anyway, since Graph keeps an
+ * object in one policy only. None, or more than one, and the refusal stands.
+ */
+async function interruptedCreate(
+  context: PolicyContext,
+  inputs: ProtectionPolicyInputs,
+  listed: readonly GraphPolicy[],
+): Promise<ListedPolicy | undefined> {
+  const { graph, workload } = context;
+  const appId = graph.applicationId()?.toLowerCase();
+  if (appId === undefined) return undefined;
+  const matches: ListedPolicy[] = [];
+  for (const policy of listed) {
+    if (policy.createdBy?.application?.id?.toLowerCase() !== appId || policy.displayName !== inputs.displayName) continue;
+    const [units, rules] = await Promise.all([graph.listPolicyUnits(workload, policy.id), graph.listRules(workload, policy.id)]);
+    const heldRules = rules.map((rule) => ruleState(rule));
+    const pairing = pairRules(workload, heldRules, inputs.rules);
+    if (pairing.unpaired.length > 0 || pairing.patch !== undefined) continue;
+    const claims = claimsOf(workload, { bulkJobs: [] }, inputs, keptRuleIds(pairing));
+    const attributed = attribute(workload, units, sourcesOf(workload, heldRules, []));
+    if (attributed.some((unit) => isHeldUnit(unit) && !isClaimed(workload, unit, claims))) continue;
+    matches.push({ policy, units, rules });
+  }
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** Goes on with an interrupted create of this resource: the found policy is its own, so all of the work is done now. */
+async function resume(context: PolicyContext, inputs: ProtectionPolicyInputs, found: ListedPolicy): Promise<dynamic.CreateResult> {
+  const { workload, log } = context;
+  const heldRules = found.rules.map((rule) => ruleState(rule));
+  const state: PolicyState = {
+    ...blankState(inputs),
+    ...policyFields(found.policy),
+    rules: heldRules,
+    units: attribute(workload, found.units, sourcesOf(workload, heldRules, [])),
+  };
+  log(
+    `${workload.title} protection policy ${found.policy.id} ("${inputs.displayName}") was made by an earlier create of this resource ` +
+      "that did not finish (the engine kept no id for it); taking it over and finishing the work",
+  );
+  const run = new PolicyRun(context, found.policy.id, state, inputs);
+  await run.apply(planWork(workload, state, inputs), { listUnits: false });
+  return { id: found.policy.id, outs: run.outputs() };
+}
+
 /**
  * Takes over the workload's existing active policy. Only what adds is done now (units, names,
  * rules, the name, activation); what removes (units and rules the program does not list, a changed
  * dynamic rule, deactivation) is left to the next `up`, whose preview shows it.
  */
-async function adopt(context: PolicyContext, inputs: ProtectionPolicyInputs): Promise<dynamic.CreateResult> {
+async function adopt(
+  context: PolicyContext,
+  inputs: ProtectionPolicyInputs,
+  listed: readonly GraphPolicy[],
+): Promise<dynamic.CreateResult> {
   const { graph, workload, log } = context;
-  const candidates = (await graph.listPolicies(workload)).filter((p) => p.status !== "inactive");
+  const candidates = listed.filter((p) => p.status !== "inactive");
   if (candidates.length !== 1) {
     throw new Error(
       `cannot adopt the tenant's ${workload.title} protection policy: Graph refused a new one (PolicyCreationNotAllowed), but lists ` +
@@ -122,9 +192,9 @@ async function adopt(context: PolicyContext, inputs: ProtectionPolicyInputs): Pr
 }
 
 /** The refusal, with what blocks the create and how to adopt it. */
-async function explainExisting(context: PolicyContext, refusal: GraphRequestError): Promise<Error> {
-  const { graph, workload } = context;
-  const active = (await graph.listPolicies(workload).catch(() => [] as GraphPolicy[])).filter((p) => p.status !== "inactive");
+function explainExisting(context: PolicyContext, refusal: GraphRequestError, listed: readonly GraphPolicy[]): Error {
+  const { workload } = context;
+  const active = listed.filter((p) => p.status !== "inactive");
   const named = active.map((p) => `"${p.displayName ?? ""}" (${p.id}, ${p.status ?? "unknown"})`).join(", ");
   return refusal.withNote(
     `Graph allows one active ${workload.title} protection policy per tenant${named === "" ? "" : `, and ${named} is it`}; ` +
@@ -218,6 +288,12 @@ class PolicyRun {
     const { graph, workload } = this.context;
     const id = this.id;
     if (work.activation === "deactivate") await this.drive("inactive");
+    // A source the program dropped (a rule, every name of a bulk job) that was last seen working may have
+    // brought in units the state never saw: look before it goes, so the next preview names them and the
+    // next up removes them (only what a preview showed is removed, decision 0021).
+    if (options.listUnits && [...work.deleteRules, ...work.retireJobs].some(wasSeenWorking)) {
+      await this.step("looking at the units", async () => this.observeUnits(await graph.listPolicyUnits(workload, id)));
+    }
     if (work.deleteRules.length > 0) {
       // Before the units: it frees the place of the one dynamic rule, and lets the units it brought in go.
       await this.step("deleting inclusion rules", async () => {
@@ -241,7 +317,15 @@ class PolicyRun {
     }
     if (work.createRules.length > 0 || work.runRules.length > 0) {
       await this.step("adding inclusion rules", async () => {
+        // An update looks first, as it does for units: a rule an earlier update made, whose answer was lost
+        // (a killed host), is there already, and Graph refuses a second dynamic rule.
+        const held = options.listUnits && work.createRules.length > 0 ? await graph.listRules(workload, id) : [];
         for (const input of work.createRules) {
+          const made = held.find((rule) => rule.status !== "deleteRequested" && storedRuleKey(workload, ruleState(rule)) === input.key);
+          if (made !== undefined) {
+            this.keepRule(made);
+            continue;
+          }
           let rule = await graph.createRule(workload, id, { expression: input.expression, autoApply: input.autoApply });
           // Graph documents `draft` as unsupported, but a static rule left in it would never apply.
           if (rule.status === "draft" && !input.autoApply) rule = { ...rule, ...(await graph.runRule(workload, id, rule.id)) };
@@ -251,6 +335,7 @@ class PolicyRun {
       });
     }
     if (work.newNames.length > 0) await this.step("adding units by name (bulk addition jobs)", () => this.postBulkJobs(work.newNames));
+    this.state.bulkJobs = this.state.bulkJobs.filter((job) => !work.retireJobs.includes(job));
     if (work.activation === "activate") await this.drive("active");
   }
 

@@ -19,6 +19,7 @@ import {
   storedRuleKey,
   unitKey,
   unitName,
+  type BulkJobState,
   type PolicyState,
   type RuleState,
   type UnitState,
@@ -41,6 +42,12 @@ export interface PolicyWork {
   runRules: RuleState[];
   /** Rules Graph holds that the program does not ask for. */
   deleteRules: RuleState[];
+  /**
+   * This resource's bulk jobs none of whose names the program lists any more: they claim nothing. The
+   * update looks at the units first (what such a job brought in may have arrived after the state last
+   * saw the units), then forgets the job; the next preview names those units and the next up removes them.
+   */
+  retireJobs: BulkJobState[];
   activation?: "activate" | "deactivate";
   /** Settings that change no Graph object but must be stored. */
   settings: string[];
@@ -80,7 +87,8 @@ export function hasWork(work: PolicyWork): boolean {
       work.newNames.length +
       work.createRules.length +
       work.runRules.length +
-      work.deleteRules.length >
+      work.deleteRules.length +
+      work.retireJobs.length >
       0 ||
     work.patchRule !== undefined ||
     work.activation !== undefined ||
@@ -90,7 +98,16 @@ export function hasWork(work: PolicyWork): boolean {
 
 /** The work that brings the observed policy in line with the program. */
 export function planWork(workload: Workload, state: PolicyState, inputs: ProtectionPolicyInputs): PolicyWork {
-  const work: PolicyWork = { addKeys: [], removeUnits: [], newNames: [], createRules: [], runRules: [], deleteRules: [], settings: [] };
+  const work: PolicyWork = {
+    addKeys: [],
+    removeUnits: [],
+    newNames: [],
+    createRules: [],
+    runRules: [],
+    deleteRules: [],
+    retireJobs: [],
+    settings: [],
+  };
   if (state.displayName !== inputs.displayName) work.rename = inputs.displayName;
 
   const rules = pairRules(workload, state.rules, inputs.rules);
@@ -112,6 +129,8 @@ export function planWork(workload: Workload, state: PolicyState, inputs: Protect
     heldUnits.flatMap((unit) => (unitName(workload, unit) === undefined ? [] : [normalizeName(workload, unitName(workload, unit)!)])),
   );
   work.newNames = inputs.unitNames.filter((name) => !sent.has(normalizeName(workload, name)) && !shown.has(normalizeName(workload, name)));
+  const listed = new Set(inputs.unitNames.map((name) => normalizeName(workload, name)));
+  work.retireJobs = state.bulkJobs.filter((job) => !job.names.some((name) => listed.has(normalizeName(workload, name))));
 
   work.activation = activationOf(state, inputs.active);
   if (JSON.stringify(state.statusWait ?? null) !== JSON.stringify(inputs.statusWait ?? null)) work.settings.push("statusWait");
@@ -213,6 +232,12 @@ export function describeWork(workload: Workload, state: PolicyState, inputs: Pro
   if (foreignRules.length > 0) {
     notes.push(
       `${what}: ${foreignRules.length} inclusion rule(s) added outside Pulumi (${sample(foreignRules.map((r) => r.id!))}) will be deleted`,
+    );
+  }
+  if (work.retireJobs.length > 0) {
+    notes.push(
+      `${what}: ${workload.protectionPolicy.unitNamesInput} no longer lists any name of ${work.retireJobs.length} bulk job(s) ` +
+        `(${sample(work.retireJobs.map((job) => job.id))}); the ${noun.many} they brought in are looked up now and removed by the next up`,
     );
   }
   if (work.activation === "deactivate")

@@ -39,6 +39,14 @@ export interface Claims {
 
 const DONE = ["completed", "completedWithErrors"];
 
+/**
+ * Whether a rule or bulk job was last seen still working, so that units it brought in since may be
+ * missing from the state. One last seen done was seen (by a read) with what it had brought in.
+ */
+export function wasSeenWorking(source: { status?: string }): boolean {
+  return !DONE.includes(source.status ?? "");
+}
+
 /** The windows of the held rules (any, also those added outside Pulumi) and of this resource's bulk jobs. */
 export function sourcesOf(workload: Workload, rules: readonly RuleState[], jobs: readonly BulkJobState[]): Source[] {
   const window = (created: string | undefined, modified: string | undefined, open: boolean, status: string | undefined) => {

@@ -9,7 +9,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { ArtifactDelta, ArtifactSpec, GraphClient } from "../../graph";
-import { isGraphRequestError } from "../../graph";
+import { isGraphRequestError, NO_LONGER_DRAFT } from "../../graph";
 import { restorePointIdOf } from "../../graph/reconcile";
 import { drillSummary } from "../../report";
 import type { RestoreSessionInputs } from "../../schemas/inputs/restore-session";
@@ -30,6 +30,7 @@ import {
   bulkRestoreState,
   compact,
   isDraft,
+  isHeld,
   readState,
   requestOf,
   sessionFields,
@@ -309,11 +310,19 @@ class RestoreRun {
     return outputsOf(this.context.workload, id, this.state());
   }
 
-  /** Runs a step that follows the create; a failure keeps the session (with what is known) in state. */
+  /**
+   * Runs a step that follows the create; a failure keeps the session (with what is known) in state.
+   * Refused because the session is no longer a draft (activated since the state last saw it, by an
+   * attempt whose answer was lost), it keeps the session as it is now: the next diff replaces it.
+   */
   async step<T>(id: string, what: string, action: () => Promise<T>, advice?: string): Promise<T> {
     try {
       return await action();
     } catch (cause) {
+      if (isGraphRequestError(cause) && cause.code === NO_LONGER_DRAFT) {
+        this.session = (await this.context.graph.getSession(id).catch(() => undefined)) ?? this.session;
+        this.artifacts = this.artifacts.filter(isHeld);
+      }
       throw new PartialFailureError(id, this.outputs(id), `restore session ${id}`, what, cause, advice);
     }
   }
