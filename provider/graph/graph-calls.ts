@@ -23,6 +23,11 @@ export abstract class GraphCalls {
     return writeOnce(write, this.log, this.retryPolicy.totalBudgetMs);
   }
 
+  /** The application id the last token sent names (to recognise what this application created); undefined before any request. */
+  applicationId(): string | undefined {
+    return this.requester.applicationId();
+  }
+
   /** DELETE; a 404 means it is already gone. */
   protected async remove(path: string): Promise<"deleted" | "notFound"> {
     try {

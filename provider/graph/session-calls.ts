@@ -26,6 +26,7 @@ import {
   type ServiceStatus,
 } from "../schemas/wire";
 import { GraphCallState } from "./call-state";
+import { GraphRequestError } from "./graph-request-error";
 import { DeltaItemsFailedError, type DeltaItemFailure } from "./delta-items-failed-error";
 import * as paths from "./paths";
 import { createdByAttempt, restorePointIdOf, sameArtifacts, type Settlement } from "./reconcile";
@@ -62,6 +63,9 @@ export interface BulkRequestBody {
   restorePointPreference?: "latest" | "oldest";
   fastRestoreOnly?: boolean;
 }
+
+/** Graph's refusal to change, activate or delete a session that is no longer a draft. */
+export const NO_LONGER_DRAFT = "RestoreSessionActionNotAllowed";
 
 /** Restore sessions, their artifacts and bulk requests; protection units, restore points and the service status. */
 export abstract class SessionCalls extends GraphCalls {
@@ -152,17 +156,29 @@ export abstract class SessionCalls extends GraphCalls {
     });
   }
 
-  /** Activates a draft. After an ambiguous failure it reads the session: activated means done, draft means try again. */
+  /**
+   * Activates a draft. After an ambiguous failure it reads the session: activated means done, draft
+   * means try again. A refusal because the session is no longer a draft is read the same way: an
+   * earlier activation whose answer was lost (a killed host) did it, and that is what was asked.
+   */
   async activateSession(id: string): Promise<GraphSession> {
-    return this.once<GraphSession>({
-      what: `activation of restore session ${id}`,
-      send: async () => this.requester.parse(restoreSessionSchema, await this.requester.call("POST", { path: paths.activatePath(id) })),
-      settle: async () => {
-        const session = await this.getSession(id);
-        if (session === undefined) return { kind: "unknown", note: "the session is gone" };
-        return session.status !== "draft" ? { kind: "applied", result: session } : { kind: "notApplied" };
-      },
-    });
+    try {
+      return await this.once<GraphSession>({
+        what: `activation of restore session ${id}`,
+        send: async () => this.requester.parse(restoreSessionSchema, await this.requester.call("POST", { path: paths.activatePath(id) })),
+        settle: async () => {
+          const session = await this.getSession(id);
+          if (session === undefined) return { kind: "unknown", note: "the session is gone" };
+          return session.status !== "draft" ? { kind: "applied", result: session } : { kind: "notApplied" };
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof GraphRequestError && error.code === NO_LONGER_DRAFT)) throw error;
+      const session = await this.getSession(id).catch(() => undefined);
+      if (session === undefined || session.status === "draft") throw error;
+      this.log(`restore session ${id} was already activated (status ${session.status}); taking that as the activation asked for`);
+      return session;
+    }
   }
 
   async deleteSession(id: string): Promise<"deleted" | "notFound"> {

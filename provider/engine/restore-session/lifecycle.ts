@@ -407,7 +407,7 @@ export async function remove(context: SessionContext, id: string, props: Record<
       return;
     } catch (error) {
       // Activated outside Pulumi since the last refresh: Graph now refuses, like any activated session.
-      if (!(isGraphRequestError(error) && error.code === "RestoreSessionActionNotAllowed")) throw error;
+      if (!(isGraphRequestError(error) && error.code === NO_LONGER_DRAFT)) throw error;
     }
   }
   log(
