@@ -12,6 +12,8 @@ export const CLOCK_SKEW_MS = 30_000;
 
 /** Write rounds (send, then reconcile) before giving up. */
 export const MAX_WRITE_ROUNDS = 3;
+/** Looks in a row (reads that change nothing) that may fail for a moment before the caller gives up. */
+export const MAX_FAILED_LOOKS = 3;
 
 /**
  * HTTP 500 codes with which the service documents that it did not act: transient refusals. A
@@ -84,7 +86,7 @@ export async function writeOnce<T>(write: OnceWrite<T>, log: (line: string) => v
 /**
  * Asks `settle` what Graph holds. Looking changes nothing, so a look that failed the way a service
  * fails for a moment (a 5xx, a 429, a broken connection, an unreadable body) is repeated, up to
- * `MAX_WRITE_ROUNDS` looks: giving up leaves an object the write may have made that nothing records.
+ * `MAX_FAILED_LOOKS` looks: giving up leaves an object the write may have made that nothing records.
  */
 async function settleWithin<T>(
   write: OnceWrite<T>,
@@ -97,15 +99,15 @@ async function settleWithin<T>(
       return await write.settle(failure, attempt);
     } catch (lookup) {
       const why = isGraphRequestError(lookup) || lookup instanceof Error ? lookup.message : String(lookup);
-      if (look >= MAX_WRITE_ROUNDS || !isMomentary(lookup))
+      if (look >= MAX_FAILED_LOOKS || !isMomentaryFailure(lookup))
         throw failure.withNote(`it may have taken effect, and looking failed too (${why})`);
       log(`${write.what} failed (${describeFailure(failure)}); looking whether it took effect failed too (${why}); looking again`);
     }
   }
 }
 
-/** A failure a service shows for a moment: worth another look. */
-function isMomentary(error: unknown): boolean {
+/** A failure a service shows for a moment (a 5xx, a 429, a broken connection, an unreadable body): worth another look. */
+export function isMomentaryFailure(error: unknown): boolean {
   if (!isGraphRequestError(error)) return false;
   return error.status === 0 || error.status === 429 || error.status >= 500 || error.code === "MalformedResponseBody";
 }

@@ -164,6 +164,62 @@ describe("waiting", () => {
     ]);
   });
 
+  it("looks again at the next poll after a poll fails for a moment, and gives up after three in a row", async () => {
+    const blip = (code: string, status: number) => new GraphRequestError({ method: "GET", path: "/s-1", status, code, retryable: false });
+    const answers: (GraphSession | Error)[] = [
+      blip("InternalServerError", 500),
+      session("active", 1),
+      blip("ECONNRESET", 0),
+      blip("MalformedResponseBody", 200),
+      session("completed", 2),
+    ];
+    const graph = {
+      getSession: async () => {
+        const next = answers.shift()!;
+        if (next instanceof Error) throw next;
+        return next;
+      },
+    } as unknown as GraphClient;
+    const lines: string[] = [];
+    const clock = fakeClock();
+    const plan = planWait({ pollIntervalSeconds: 10 }, clock);
+    expect((await waitUntilTerminal(graph, "s-1", plan, clock, (l) => lines.push(l), session("activating"))).status).toBe("completed");
+    expect(answers).toEqual([]);
+    expect(lines.map((l) => l.replace(/ \(.*\); /, " (…); "))).toEqual([
+      "restore session s-1: looking at its status failed (…); looking again at the next poll",
+      "restore session s-1 status active: 1/2 completed, 0 failed",
+      "restore session s-1: looking at its status failed (…); looking again at the next poll",
+      "restore session s-1: looking at its status failed (…); looking again at the next poll",
+      "restore session s-1 status completed: 2/2 completed, 0 failed",
+    ]);
+
+    const third = blip("InternalServerError", 500);
+    const failing = [blip("InternalServerError", 500), blip("ECONNRESET", 0), third, session("completed", 2)];
+    const broken = {
+      getSession: async () => {
+        throw failing.shift();
+      },
+    } as unknown as GraphClient;
+    await expect(
+      waitUntilTerminal(broken, "s-1", planWait({ pollIntervalSeconds: 10 }, clock), clock, () => undefined, session("active")),
+    ).rejects.toBe(third);
+    expect(failing).toHaveLength(1);
+  });
+
+  it("ends the wait at once on a failure that is not momentary (a 403)", async () => {
+    const denied = new GraphRequestError({ method: "GET", path: "/s-1", status: 403, code: "Forbidden", retryable: false });
+    const graph = {
+      getSession: async () => {
+        throw denied;
+      },
+    } as unknown as GraphClient;
+    const clock = fakeClock();
+    await expect(
+      waitUntilTerminal(graph, "s-1", planWait({ pollIntervalSeconds: 10 }, clock), clock, () => undefined, session("active")),
+    ).rejects.toBe(denied);
+    expect(clock.sleeps).toEqual([10_000]);
+  });
+
   it("stops at the deadline, never sleeping past it, with the id and the last status", async () => {
     const clock = fakeClock();
     const graph = { getSession: async () => session("active", 1) } as unknown as GraphClient;

@@ -4,7 +4,7 @@
  * Time comes from an injected clock so unit tests never sleep. Throttling (429/503 with
  * Retry-After) is already handled inside the Graph client; this module only paces its own polls.
  */
-import { isGraphRequestError, type GraphClient } from "../../graph";
+import { isGraphRequestError, isMomentaryFailure, MAX_FAILED_LOOKS, type GraphClient } from "../../graph";
 import type { GraphSession } from "../../schemas/wire";
 import { TERMINAL_SESSION_STATUSES } from "../../schemas/wire";
 import type { WaitForCompletion } from "../../schemas/inputs/restore-session";
@@ -84,7 +84,10 @@ export async function activateWithinBudget(graph: GraphClient, id: string, plan:
 
 /**
  * Polls the session until it ends, logging each status. Throws `WaitTimeoutError` at the deadline.
- * `first` is a session already in hand (say, from activation), so no poll is spent on it.
+ * `first` is a session already in hand (say, from activation), so no poll is spent on it. A poll
+ * that fails the way a service fails for a moment (a 500 the client does not retry, a broken
+ * connection, an unreadable body) is not the end of an hours-long wait: the next poll looks again,
+ * and only `MAX_FAILED_LOOKS` such failures in a row end it.
  */
 export async function waitUntilTerminal(
   graph: GraphClient,
@@ -96,13 +99,21 @@ export async function waitUntilTerminal(
 ): Promise<GraphSession> {
   let session = first ?? (await getExisting(graph, id));
   let delay = plan.pollIntervalMs;
+  let failedPolls = 0;
   for (;;) {
     if (isTerminal(session.status)) return session;
     const remaining = plan.deadlineMs - clock.now();
     if (remaining <= 0) throw new WaitTimeoutError(id, plan.timeoutMinutes, session, progressLine(id, session));
     await clock.sleep(Math.min(delay, remaining));
     delay = Math.min(delay * BACKOFF_FACTOR, plan.pollIntervalMs * MAX_BACKOFF_MULTIPLE);
-    session = await getExisting(graph, id);
+    try {
+      session = await getExisting(graph, id);
+      failedPolls = 0;
+    } catch (error) {
+      if (!isMomentaryFailure(error) || ++failedPolls >= MAX_FAILED_LOOKS) throw error;
+      log(`restore session ${id}: looking at its status failed (${(error as Error).message}); looking again at the next poll`);
+      continue;
+    }
     log(progressLine(id, session));
   }
 }
