@@ -542,6 +542,55 @@ describe("delete", () => {
     expect(fake.policies).toEqual([]);
   });
 
+  it("a look that fails for a moment is repeated at the next poll; three in a row end the wait", async () => {
+    const blip = (status: number, code: string) =>
+      new GraphRequestError({ method: "GET", path: "/policy", status, code, retryable: false });
+    const { fake, context, parsed } = setup();
+    const { id, outs } = await create(context, parsed({ siteIds: [site(1)], statusWait: { pollIntervalSeconds: 1 } }));
+    const failures: GraphRequestError[] = [blip(500, "InternalServerError"), blip(0, "ECONNRESET")];
+    const getPolicy = fake.client.getPolicy;
+    fake.client.getPolicy = async (workload, policyId) => {
+      const failure = failures.shift();
+      if (failure === undefined) return getPolicy(workload, policyId);
+      fake.calls.push(["getPolicy failed", failure.code]);
+      throw failure;
+    };
+    fake.calls.splice(0);
+    await remove(context, id, outs);
+    expect(fake.calls).toEqual([
+      ["getPolicy failed", "InternalServerError"],
+      ["sleep", 1000],
+      ["getPolicy failed", "ECONNRESET"],
+      ["sleep", 1500],
+      ["getPolicy", id],
+      ["deactivatePolicy", id],
+      ["sleep", 2250],
+      ["deletePolicy", id],
+    ]);
+    expect(lines.filter((line) => line.includes("looking at its status failed"))).toHaveLength(2);
+    expect(fake.policies).toEqual([]);
+
+    const again = setup();
+    const created = await create(again.context, again.parsed({ siteIds: [site(2)] }));
+    const third = blip(500, "InternalServerError");
+    failures.push(blip(503, "ServiceUnavailable"), blip(0, "ECONNRESET"), third);
+    again.fake.client.getPolicy = fake.client.getPolicy;
+    await expect(remove(again.context, created.id, created.outs)).rejects.toBe(third);
+    expect(again.fake.policies).toHaveLength(1);
+  });
+
+  it("a look refused for good (403) ends the wait at once", async () => {
+    const { fake, context, parsed } = setup();
+    const { id, outs } = await create(context, parsed({ siteIds: [site(1)] }));
+    const denied = new GraphRequestError({ method: "GET", path: "/policy", status: 403, code: "Forbidden", retryable: false });
+    fake.client.getPolicy = async () => {
+      throw denied;
+    };
+    fake.calls.splice(0);
+    await expect(remove(context, id, outs)).rejects.toBe(denied);
+    expect(fake.calls).toEqual([]);
+  });
+
   it("gives up at the deadline with the last status; the policy stays in Graph and in the state", async () => {
     const { fake, context, parsed } = setup();
     const { id, outs } = await create(context, parsed({ siteIds: [site(1)], statusWait: { timeoutMinutes: 1, pollIntervalSeconds: 20 } }));

@@ -7,9 +7,10 @@
  * being added, removed or unprotected, and right after either action. So each step acts when the
  * status allows it and otherwise waits, polling the policy on an injected clock, until a deadline.
  * A refusal (403 `PolicyActionNotAllowed`, or the 400 a docs example shows) means the status
- * changed under us: wait, look again, go on.
+ * changed under us: wait, look again, go on. A look that fails for a moment (a plain 500, a broken
+ * connection, an unreadable body) is repeated at the next poll; three in a row end the wait.
  */
-import { isGraphRequestError, type GraphClient } from "../../graph";
+import { isGraphRequestError, isMomentaryFailure, MAX_FAILED_LOOKS, type GraphClient } from "../../graph";
 import type { StatusWait } from "../../schemas/inputs/protection-policy";
 import type { GraphPolicy } from "../../schemas/wire";
 import type { Workload } from "../../workloads";
@@ -56,6 +57,19 @@ export async function driveTo(
   let delay = pollMs;
   // After our own deactivation the next look is the DELETE itself: when Graph is done, that saves a read.
   let tryDelete = false;
+  let failedLooks = 0;
+  /** Reads the policy; a read that fails for a moment is `undefined` (not seen), up to MAX_FAILED_LOOKS in a row. */
+  const look = async (): Promise<GraphPolicy | "gone" | undefined> => {
+    try {
+      const found = await graph.getPolicy(workload, id);
+      failedLooks = 0;
+      return found ?? "gone";
+    } catch (error) {
+      if (!isMomentaryFailure(error) || ++failedLooks >= MAX_FAILED_LOOKS) throw error;
+      log(`${what}: looking at its status failed (${(error as Error).message}); looking again`);
+      return undefined;
+    }
+  };
 
   for (;;) {
     if (policy === undefined && tryDelete) {
@@ -69,10 +83,12 @@ export async function driveTo(
       }
     }
     if (policy === undefined) {
-      policy = await graph.getPolicy(workload, id);
-      if (policy === undefined) return undefined;
+      const seen = await look();
+      if (seen === "gone") return undefined;
+      policy = seen;
     }
-    const status = policy.status ?? "unknown";
+    // A look that failed for a moment leaves the status unknown: nothing is sent, the next look decides.
+    const status = policy?.status ?? "unknown";
     try {
       if (goal === "active" && status === "inactive") return await graph.activatePolicy(workload, id);
       if (goal === "active" && (status === "active" || status === "activeWithErrors")) return policy;
