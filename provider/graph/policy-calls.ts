@@ -16,10 +16,9 @@ import {
   type ProtectionUnit,
   type UnitDeltaResult,
 } from "../schemas/wire";
-import { GraphCallState } from "./call-state";
 import { DeltaItemsFailedError, type DeltaItemFailure } from "./delta-items-failed-error";
 import * as paths from "./paths";
-import { createdByAttempt, type Settlement } from "./reconcile";
+import type { Settlement } from "./reconcile";
 import type { Answer } from "./requester";
 import { deltaList, requestedItem } from "./graph-calls";
 import { SessionCalls } from "./session-calls";
@@ -69,44 +68,19 @@ export abstract class PolicyCalls extends SessionCalls {
     }
     const { collection, key } = workload.protectionUnit;
     const wire = { displayName: body.displayName, [collection]: body.unitKeys.map((unitKey) => ({ [key]: unitKey })) };
-    let state = new GraphCallState();
-    const policy = await this.once<GraphPolicy>({
+    const path = paths.policyCollection(workload);
+    const policy = await this.createOnce<GraphPolicy>({
       what: `create of a ${workload.title} protection policy`,
-      send: async () => {
-        state = new GraphCallState();
-        return this.requester.parse(
-          protectionPolicySchema,
-          await this.requester.call("POST", { path: paths.policyCollection(workload) }, wire, { state }),
-        );
-      },
-      settle: async (_failure, attempt) => {
-        if (state.callerAppId === undefined)
-          return { kind: "unknown", note: "the policy may have been created; the token names no application, so it cannot be looked up" };
-        const candidates = createdByAttempt(
-          await this.listPolicies(workload),
-          state.callerAppId,
-          attempt,
-          this.requester.serviceClockOffsetMs(),
-        ).filter((p) => p.displayName === body.displayName && !this.ownPolicyIds.has(p.id));
-        const matches: GraphPolicy[] = [];
-        for (const candidate of candidates) {
-          const units = await this.listPolicyUnits(workload, candidate.id);
-          if (
-            sameKeys(
-              units.map((u) => u[key] ?? ""),
-              body.unitKeys,
-            )
-          )
-            matches.push(candidate);
-        }
-        if (matches.length > 1) {
-          return {
-            kind: "unknown",
-            note: `the policy may have been created, and ${matches.length} policies match it (${matches.map((m) => m.id).join(", ")}); adopting none`,
-          };
-        }
-        return matches.length === 1 ? { kind: "applied", result: matches[0]! } : { kind: "notApplied" };
-      },
+      noun: ["policy", "policies"],
+      post: async (state) => this.requester.parse(protectionPolicySchema, await this.requester.call("POST", { path }, wire, { state })),
+      list: () => this.listPolicies(workload),
+      isThisOne: async (candidate) =>
+        candidate.displayName === body.displayName &&
+        !this.ownPolicyIds.has(candidate.id) &&
+        sameKeys(
+          (await this.listPolicyUnits(workload, candidate.id)).map((u) => u[key] ?? ""),
+          body.unitKeys,
+        ),
     });
     this.ownPolicyIds.add(policy.id);
     return policy;
@@ -186,26 +160,13 @@ export abstract class PolicyCalls extends SessionCalls {
     const expression = workload.protectionPolicy.ruleExpression;
     const body = { [expression]: rule.expression, ...(rule.autoApply === true ? { isAutoApplyEnabled: true } : {}) };
     const path = paths.rulesPath(workload, policyId);
-    let state = new GraphCallState();
-    return this.once<GraphRule>({
+    return this.createOnce<GraphRule>({
       what: `inclusion rule of protection policy ${policyId}`,
-      send: async () => {
-        state = new GraphCallState();
-        return this.requester.parse(protectionRuleSchema, await this.requester.call("POST", { path }, body, { state }));
-      },
-      settle: async (_failure, attempt) => {
-        if (state.callerAppId === undefined)
-          return { kind: "unknown", note: "the rule may have been created; the token names no application, so it cannot be looked up" };
-        const matches = createdByAttempt(
-          await this.listRules(workload, policyId),
-          state.callerAppId,
-          attempt,
-          this.requester.serviceClockOffsetMs(),
-        ).filter((r) => sameExpression(r[expression], rule.expression) && (r.isAutoApplyEnabled ?? false) === (rule.autoApply ?? false));
-        if (matches.length > 1)
-          return { kind: "unknown", note: `the rule may have been created, and ${matches.length} rules match it; adopting none` };
-        return matches.length === 1 ? { kind: "applied", result: matches[0]! } : { kind: "notApplied" };
-      },
+      noun: ["rule", "rules"],
+      post: async (state) => this.requester.parse(protectionRuleSchema, await this.requester.call("POST", { path }, body, { state })),
+      list: () => this.listRules(workload, policyId),
+      isThisOne: (candidate) =>
+        sameExpression(candidate[expression], rule.expression) && (candidate.isAutoApplyEnabled ?? false) === (rule.autoApply ?? false),
     });
   }
 
@@ -259,26 +220,13 @@ export abstract class PolicyCalls extends SessionCalls {
     }
     const path = paths.bulkJobsPath(workload, policyId);
     const wire = { displayName: body.displayName, [workload.protectionPolicy.bulkJobNames]: body.names };
-    let state = new GraphCallState();
-    return this.once<GraphBulkJob>({
+    return this.createOnce<GraphBulkJob>({
       what: `bulk addition job of protection policy ${policyId}`,
-      send: async () => {
-        state = new GraphCallState();
-        return this.requester.parse(protectionUnitsBulkJobSchema, await this.requester.call("POST", { path }, wire, { state }));
-      },
-      settle: async (_failure, attempt) => {
-        if (state.callerAppId === undefined)
-          return { kind: "unknown", note: "the job may have been created; the token names no application, so it cannot be looked up" };
-        const matches = createdByAttempt(
-          await this.listBulkJobs(workload, policyId),
-          state.callerAppId,
-          attempt,
-          this.requester.serviceClockOffsetMs(),
-        ).filter((job) => job.displayName === body.displayName);
-        if (matches.length > 1)
-          return { kind: "unknown", note: `the job may have been created, and ${matches.length} jobs match it; adopting none` };
-        return matches.length === 1 ? { kind: "applied", result: matches[0]! } : { kind: "notApplied" };
-      },
+      noun: ["job", "jobs"],
+      post: async (state) =>
+        this.requester.parse(protectionUnitsBulkJobSchema, await this.requester.call("POST", { path }, wire, { state })),
+      list: () => this.listBulkJobs(workload, policyId),
+      isThisOne: (candidate) => candidate.displayName === body.displayName,
     });
   }
 

@@ -25,11 +25,10 @@ import {
   type RestorePointSearchResponse,
   type ServiceStatus,
 } from "../schemas/wire";
-import { GraphCallState } from "./call-state";
 import { GraphRequestError } from "./graph-request-error";
 import { DeltaItemsFailedError, type DeltaItemFailure } from "./delta-items-failed-error";
 import * as paths from "./paths";
-import { createdByAttempt, restorePointIdOf, sameArtifacts, type Settlement } from "./reconcile";
+import { restorePointIdOf, sameArtifacts, type Settlement } from "./reconcile";
 import type { Answer } from "./requester";
 import { deltaList, GraphCalls, requestedItem } from "./graph-calls";
 
@@ -79,36 +78,17 @@ export abstract class SessionCalls extends GraphCalls {
    */
   async createSession(workload: Workload, contents: SessionContents): Promise<GraphSession> {
     const body = sessionBody(workload, contents);
-    let state = new GraphCallState();
-    const session = await this.once<GraphSession>({
+    const collection = paths.sessionCollection(workload);
+    const session = await this.createOnce<GraphSession>({
       what: `create of a ${workload.title} restore session`,
-      send: async () => {
-        state = new GraphCallState();
-        return this.requester.parse(
-          restoreSessionSchema,
-          await this.requester.call("POST", { path: paths.sessionCollection(workload) }, body, { state }),
-        );
-      },
-      settle: async (_failure, attempt) => {
-        if (state.callerAppId === undefined)
-          return {
-            kind: "unknown",
-            note: "the session may have been created; the token names no application, so it cannot be looked up",
-          };
-        const listed = await this.requester.list(restoreSessionSchema, paths.sessionCollection(workload));
-        const drafts = createdByAttempt(listed, state.callerAppId, attempt, this.requester.serviceClockOffsetMs()).filter(
-          (s) => s.status === "draft" && !this.ownSessionIds.has(s.id),
-        );
-        const matches: GraphSession[] = [];
-        for (const candidate of drafts) if (await this.holdsExactly(workload, candidate.id, contents)) matches.push(candidate);
-        if (matches.length > 1) {
-          return {
-            kind: "unknown",
-            note: `the session may have been created, and ${matches.length} sessions match it (${matches.map((m) => m.id).join(", ")}); adopting none`,
-          };
-        }
-        return matches.length === 1 ? { kind: "applied", result: matches[0]! } : { kind: "notApplied" };
-      },
+      noun: ["session", "sessions"],
+      post: async (state) =>
+        this.requester.parse(restoreSessionSchema, await this.requester.call("POST", { path: collection }, body, { state })),
+      list: () => this.requester.list(restoreSessionSchema, collection),
+      isThisOne: async (candidate) =>
+        candidate.status === "draft" &&
+        !this.ownSessionIds.has(candidate.id) &&
+        (await this.holdsExactly(workload, candidate.id, contents)),
     });
     this.ownSessionIds.add(session.id);
     return session;

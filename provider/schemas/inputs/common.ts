@@ -129,6 +129,18 @@ export const pastInstant = z.iso
     error: "must not be in the future; restore points exist only for the past",
   });
 
+/** How long an operation waits for Graph to finish something, and how often it looks (a drill's restore, a policy's status). */
+export const waitBoundsSchema = z.strictObject({
+  timeoutMinutes: z
+    .number({ error: "must be a number of minutes (fractions allowed)" })
+    .positive({ error: "must be more than 0" })
+    .optional(),
+  pollIntervalSeconds: z
+    .number({ error: "must be a number of seconds (fractions allowed)" })
+    .positive({ error: "must be more than 0" })
+    .optional(),
+});
+
 /** `latest`: the newest point at or before the time; `oldest`: the oldest at or after it. */
 export const restorePointPreference = z.enum(["latest", "oldest"], {
   error: 'must be "latest" (newest at or before pointInTime) or "oldest" (oldest at or after pointInTime)',

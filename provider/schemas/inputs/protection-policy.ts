@@ -20,6 +20,7 @@ import {
   propertyPath,
   setOwn,
   UNKNOWN,
+  waitBoundsSchema,
   type CheckFailure,
 } from "./common";
 import { groupExpression, parseSiteExpression, ruleKey, SiteExpressionError, siteExpressionProblems } from "./rule-expression";
@@ -27,16 +28,7 @@ import { groupExpression, parseSiteExpression, ruleKey, SiteExpressionError, sit
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** How long delete (and a change of `active`) wait while the policy is `updating`, and how often they look. */
-export const statusWaitSchema = z.strictObject({
-  timeoutMinutes: z
-    .number({ error: "must be a number of minutes (fractions allowed)" })
-    .positive({ error: "must be more than 0" })
-    .optional(),
-  pollIntervalSeconds: z
-    .number({ error: "must be a number of seconds (fractions allowed)" })
-    .positive({ error: "must be more than 0" })
-    .optional(),
-});
+export const statusWaitSchema = waitBoundsSchema;
 export type StatusWait = z.infer<typeof statusWaitSchema>;
 
 /** One inclusion rule, in workload-neutral terms: what Graph is sent, and what identifies it. */

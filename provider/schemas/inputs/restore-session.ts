@@ -11,6 +11,7 @@ import { LIMITS, perWorkload, type Workload } from "../../workloads";
 import { DESTINATION_TYPES } from "../wire";
 import {
   containsUnknown,
+  waitBoundsSchema,
   email,
   failuresFromZod,
   httpsUrl,
@@ -119,22 +120,9 @@ const bulkRestoreSchema = z.strictObject({
 export type BulkRestoreInput = z.infer<typeof bulkRestoreSchema>;
 
 /** How long create and update wait for the restore to end, and how often they look. */
-export const waitForCompletionSchema = z.union(
-  [
-    z.boolean(),
-    z.strictObject({
-      timeoutMinutes: z
-        .number({ error: "must be a number of minutes (fractions allowed)" })
-        .positive({ error: "must be more than 0" })
-        .optional(),
-      pollIntervalSeconds: z
-        .number({ error: "must be a number of seconds (fractions allowed)" })
-        .positive({ error: "must be more than 0" })
-        .optional(),
-    }),
-  ],
-  { error: "must be true, false, or { timeoutMinutes?, pollIntervalSeconds? }" },
-);
+export const waitForCompletionSchema = z.union([z.boolean(), waitBoundsSchema], {
+  error: "must be true, false, or { timeoutMinutes?, pollIntervalSeconds? }",
+});
 export type WaitForCompletion = z.infer<typeof waitForCompletionSchema>;
 
 /** Which ends of a restore fail the update. */
