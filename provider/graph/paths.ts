@@ -55,9 +55,13 @@ export function bulkRequestPath(workload: Workload, sessionId: string, requestId
   return `${bulkRequestsPath(workload, sessionId)}/${pathSegment(requestId, "bulk request id")}`;
 }
 
-/** The tenant's protection units of a workload. */
+/**
+ * The tenant's protection units of a workload, in the form the docs list
+ * (`protectionUnits/microsoft.graph.siteProtectionUnit`); the root navigation `/siteProtectionUnits`
+ * is only in the OpenAPI, so a service that follows the docs need not serve it.
+ */
 export function protectionUnitsPath(workload: Workload): string {
-  return `${ROOT}/${workload.protectionUnit.collection}`;
+  return `${ROOT}/protectionUnits/${workload.protectionUnit.odataType.slice(1)}`;
 }
 
 /** One restore point, with its protection unit expanded. */

@@ -91,7 +91,10 @@ describe("commands", () => {
     expect(Object.keys(units[0]!).sort()).toEqual(
       ["createdBy", "createdDateTime", "id", "lastModifiedBy", "lastModifiedDateTime", "policyId", "siteId", "status"].sort(),
     );
-    expect(requests()).toEqual([`GET ${ROOT}/siteProtectionUnits 200`, `GET ${ROOT}/siteProtectionUnits 200`]);
+    expect(requests()).toEqual([
+      `GET ${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit 200`,
+      `GET ${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit 200`,
+    ]);
   });
 
   it("drives and mailboxes: filtered by email, by policy and status", async () => {
@@ -111,7 +114,7 @@ describe("commands", () => {
       .map((line) => line.split(/\s{2,}/)[2]);
     expect(emails).toEqual(policy.units.map((u) => emulator.tenant.mailboxes().find((m) => m.directoryObjectId === u.key)!.email));
     expect(requests()).toEqual([
-      `GET ${ROOT}/driveProtectionUnits 200`,
+      `GET ${ROOT}/protectionUnits/microsoft.graph.driveProtectionUnit 200`,
       `GET ${ROOT}/exchangeProtectionPolicies/${policy.id}/mailboxProtectionUnits 200`,
     ]);
   });
@@ -156,9 +159,9 @@ describe("commands", () => {
     // Each workload's units are listed once (at once), then one search takes the three units.
     expect(requests().sort()).toEqual(
       [
-        `GET ${ROOT}/driveProtectionUnits 200`,
-        `GET ${ROOT}/mailboxProtectionUnits 200`,
-        `GET ${ROOT}/siteProtectionUnits 200`,
+        `GET ${ROOT}/protectionUnits/microsoft.graph.driveProtectionUnit 200`,
+        `GET ${ROOT}/protectionUnits/microsoft.graph.mailboxProtectionUnit 200`,
+        `GET ${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit 200`,
         `POST ${SEARCH} 200`,
       ].sort(),
     );
@@ -300,10 +303,18 @@ describe("exit codes", () => {
   });
 
   it("1 when Graph fails", async () => {
-    emulator.faults.add({ method: "GET", path: "/solutions/backupRestore/siteProtectionUnits", status: 403, code: "Forbidden", times: 1 });
+    emulator.faults.add({
+      method: "GET",
+      path: "/solutions/backupRestore/protectionUnits/microsoft.graph.siteProtectionUnit",
+      status: 403,
+      code: "Forbidden",
+      times: 1,
+    });
     const run = await cli(["sites", "--json"]);
     expect(run).toMatchObject({ code: 1, stdout: "" });
-    expect(run.stderr).toMatch(/^m365-backup: GET \/v1\.0\/solutions\/backupRestore\/siteProtectionUnits -> 403 Forbidden/);
+    expect(run.stderr).toMatch(
+      /^m365-backup: GET \/v1\.0\/solutions\/backupRestore\/protectionUnits\/microsoft\.graph\.siteProtectionUnit -> 403 Forbidden/,
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import { testCa } from "../support/test-ca";
 
 export const SESSIONS = "/v1.0/solutions/backupRestore/sharePointRestoreSessions";
 export const RESTORE_SESSIONS = "/v1.0/solutions/backupRestore/restoreSessions";
-export const UNITS = "/v1.0/solutions/backupRestore/siteProtectionUnits";
+export const UNITS = "/v1.0/solutions/backupRestore/protectionUnits/microsoft.graph.siteProtectionUnit";
 export const SEARCH = "/v1.0/solutions/backupRestore/restorePoints/search";
 
 /** A running emulator plus a host configured against it. */

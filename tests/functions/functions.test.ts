@@ -17,7 +17,7 @@ import { testCa } from "../support/test-ca";
 const m365 = require(path.join(repoRoot, "dist", "provider")) as typeof import("../../provider");
 
 const ROOT = "/v1.0/solutions/backupRestore";
-const SITE_UNITS = `${ROOT}/siteProtectionUnits`;
+const SITE_UNITS = `${ROOT}/protectionUnits/microsoft.graph.siteProtectionUnit`;
 const SEARCH = `${ROOT}/restorePoints/search`;
 
 let emulator: Emulator;
@@ -256,7 +256,7 @@ describe("filters", () => {
     expect(requests(tenant)).toEqual([
       `GET ${SITE_UNITS} 200`,
       `GET ${ROOT}/exchangeProtectionPolicies/${mailboxPolicy.id}/mailboxProtectionUnits 200`,
-      `GET ${ROOT}/driveProtectionUnits 200`,
+      `GET ${ROOT}/protectionUnits/microsoft.graph.driveProtectionUnit 200`,
       `POST ${SEARCH} 200`,
     ]);
   });

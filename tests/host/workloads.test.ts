@@ -23,7 +23,7 @@ const CASES: Case[] = [
     workload: "oneDrive",
     artifacts: "driveRestoreArtifacts",
     collection: "oneDriveForBusinessRestoreSessions",
-    units: "driveProtectionUnits",
+    units: "protectionUnits/microsoft.graph.driveProtectionUnit",
     objects: (emulator) => emulator.tenant.users(),
     restoredField: "restoredSiteWebUrl",
   },
@@ -32,7 +32,7 @@ const CASES: Case[] = [
     workload: "exchange",
     artifacts: "mailboxRestoreArtifacts",
     collection: "exchangeRestoreSessions",
-    units: "mailboxProtectionUnits",
+    units: "protectionUnits/microsoft.graph.mailboxProtectionUnit",
     objects: (emulator) => emulator.tenant.mailboxes(),
     restoredField: "restoredFolderName",
   },
@@ -203,7 +203,7 @@ describe("ExchangeRestoreSession item-level restores", () => {
     const created = await rig.host.create(rig.urn, inputs);
     const journal = rig.emulator.journal.entries();
     expect(journal.map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
-      "GET /v1.0/solutions/backupRestore/mailboxProtectionUnits 200",
+      "GET /v1.0/solutions/backupRestore/protectionUnits/microsoft.graph.mailboxProtectionUnit 200",
       "POST /v1.0/solutions/backupRestore/restorePoints/search 200",
       "POST /v1.0/solutions/backupRestore/exchangeRestoreSessions 201",
     ]);

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-const UNITS = "/v1.0/solutions/backupRestore/siteProtectionUnits";
+const UNITS = "/v1.0/solutions/backupRestore/protectionUnits/microsoft.graph.siteProtectionUnit";
 
 /**
  * Sleeps in the emulator's virtual time: a sleeper wakes when `advance` moves the clock past its
@@ -65,7 +65,13 @@ test("after one 429 with Retry-After 2, no request from any client reaches Graph
   const timers = new VirtualTimers(emulator.clock);
   const gate = new ThrottleGate(MAX_CONCURRENT_REQUESTS, timers.now);
   const [first, second] = [1, 2].map(() => createGraphClient(settings, { throttle: gate, sleep: timers.sleep }));
-  emulator.faults.add({ method: "GET", path: "/solutions/backupRestore/siteProtectionUnits", status: 429, retryAfterSeconds: 2, times: 1 });
+  emulator.faults.add({
+    method: "GET",
+    path: "/solutions/backupRestore/protectionUnits/microsoft.graph.siteProtectionUnit",
+    status: 429,
+    retryAfterSeconds: 2,
+    times: 1,
+  });
   const journal = () => emulator.journal.entries().filter((entry) => entry.path === UNITS);
 
   const throttled = first!.listProtectionUnits(SHAREPOINT);
@@ -100,7 +106,7 @@ test("the window halves per throttle: three 429s without Retry-After take it fro
   emulator.faults.clear();
   emulator.faults.add({
     method: "GET",
-    path: "/solutions/backupRestore/siteProtectionUnits",
+    path: "/solutions/backupRestore/protectionUnits/microsoft.graph.siteProtectionUnit",
     status: 429,
     retryAfterSeconds: null,
     times: 3,

@@ -123,12 +123,15 @@ describe("Graph client requests", () => {
     const { client, requests } = clientWith(
       json(200, {
         value: [{ id: "pu-1", siteId: "site-1", status: "protected" }],
-        "@odata.nextLink": `${BASE}/siteProtectionUnits?$skiptoken=2`,
+        "@odata.nextLink": `${BASE}/protectionUnits/microsoft.graph.siteProtectionUnit?$skiptoken=2`,
       }),
       json(200, { value: [{ id: "pu-2", siteId: "site-2", status: "protected" }] }),
     );
     expect((await client.listProtectionUnits(SHAREPOINT)).map((u) => u.id)).toEqual(["pu-1", "pu-2"]);
-    expect(requests.map((r) => r.url)).toEqual([`${BASE}/siteProtectionUnits`, `${BASE}/siteProtectionUnits?$skiptoken=2`]);
+    expect(requests.map((r) => r.url)).toEqual([
+      `${BASE}/protectionUnits/microsoft.graph.siteProtectionUnit`,
+      `${BASE}/protectionUnits/microsoft.graph.siteProtectionUnit?$skiptoken=2`,
+    ]);
   });
 
   it("searches restore points with the documented body", async () => {

@@ -187,7 +187,7 @@ describe.each(WORKLOADS.map((w) => [w.title, w] as const))("%s through the Graph
 describe("Exchange item-level restore through the Graph client", () => {
   it("lists mailbox units, searches once with the artifact query, and posts the granular artifacts with their searchResponseId", async () => {
     const { graph, sent } = clientAnswering((request, path) => {
-      if (path === `${ROOT}/mailboxProtectionUnits`)
+      if (path === `${ROOT}/protectionUnits/microsoft.graph.mailboxProtectionUnit`)
         return json(200, { value: [{ id: "unit-1", directoryObjectId: "user-1", email: "adele@contoso.com", status: "protected" }] });
       if (path === `${ROOT}/restorePoints/search`) {
         return json(200, {
@@ -207,7 +207,7 @@ describe("Exchange item-level restore through the Graph client", () => {
     const program = { granularMailboxRestoreArtifacts: [{ email: "adele@contoso.com", query: { hasAttachment: true } }] };
     await create(contextFor(EXCHANGE, graph).context, checkedInputs(EXCHANGE, program));
     expect(sent()).toEqual([
-      { method: "GET", path: `${ROOT}/mailboxProtectionUnits` },
+      { method: "GET", path: `${ROOT}/protectionUnits/microsoft.graph.mailboxProtectionUnit` },
       {
         method: "POST",
         path: `${ROOT}/restorePoints/search`,
