@@ -17,7 +17,7 @@ export {
   type SessionContents,
   type UnitDelta,
 } from "./client";
-export { ArtifactWithoutRestorePointError, isMomentaryFailure, mayHaveActed, MAX_FAILED_LOOKS } from "./reconcile";
+export { ArtifactWithoutRestorePointError, FailedLooks, mayHaveActed, MAX_FAILED_LOOKS } from "./reconcile";
 export { GraphRequestError, isGraphRequestError } from "./graph-request-error";
 export { DeltaItemsFailedError, isDeltaItemsFailedError, type DeltaItemFailure } from "./delta-items-failed-error";
 export { UnsafeUrlError } from "./unsafe-url-error";

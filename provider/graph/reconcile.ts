@@ -30,8 +30,8 @@ export function mayHaveActed(error: unknown): boolean {
   // A 200 with per-item failures is Graph's answer, item by item: nothing is ambiguous.
   if (!isGraphRequestError(error) || isDeltaItemsFailedError(error)) return false;
   if (error.status === 0) return error.code !== "ECONNREFUSED";
-  // A 2xx whose body was read (a delta answer with per-item failures) says exactly what was done.
-  if (error.status >= 200 && error.status < 300) return !isDeltaItemsFailedError(error);
+  // A 2xx whose body could not be read: it was done, but what it made is unknown.
+  if (error.status >= 200 && error.status < 300) return true;
   if (error.status === 500) return error.code === undefined || !REFUSED_500_CODES.includes(error.code);
   return error.status > 500;
 }
@@ -94,15 +94,33 @@ async function settleWithin<T>(
   attempt: { startedMs: number; endedMs: number },
   log: (line: string) => void,
 ): Promise<Settlement<T>> {
-  for (let look = 1; ; look++) {
+  const looks = new FailedLooks();
+  for (;;) {
     try {
       return await write.settle(failure, attempt);
     } catch (lookup) {
       const why = isGraphRequestError(lookup) || lookup instanceof Error ? lookup.message : String(lookup);
-      if (look >= MAX_FAILED_LOOKS || !isMomentaryFailure(lookup))
-        throw failure.withNote(`it may have taken effect, and looking failed too (${why})`);
+      if (!looks.another(lookup)) throw failure.withNote(`it may have taken effect, and looking failed too (${why})`);
       log(`${write.what} failed (${describeFailure(failure)}); looking whether it took effect failed too (${why}); looking again`);
     }
+  }
+}
+
+/**
+ * Counts the looks (reads that change nothing) in a row that failed the way a service fails for a
+ * moment: the reconcile after an ambiguous write, and the polls of a drill's or a policy's wait.
+ */
+export class FailedLooks {
+  private inARow = 0;
+
+  /** A look succeeded: the count starts again. */
+  succeeded(): void {
+    this.inARow = 0;
+  }
+
+  /** A look failed: true when another is worth it (a momentary failure, fewer than MAX_FAILED_LOOKS in a row). */
+  another(error: unknown): boolean {
+    return isMomentaryFailure(error) && ++this.inARow < MAX_FAILED_LOOKS;
   }
 }
 

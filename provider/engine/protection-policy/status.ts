@@ -10,7 +10,7 @@
  * changed under us: wait, look again, go on. A look that fails for a moment (a plain 500, a broken
  * connection, an unreadable body) is repeated at the next poll; three in a row end the wait.
  */
-import { isGraphRequestError, isMomentaryFailure, MAX_FAILED_LOOKS, type GraphClient } from "../../graph";
+import { FailedLooks, isGraphRequestError, type GraphClient } from "../../graph";
 import type { StatusWait } from "../../schemas/inputs/protection-policy";
 import type { GraphPolicy } from "../../schemas/wire";
 import type { Workload } from "../../workloads";
@@ -57,15 +57,15 @@ export async function driveTo(
   let delay = pollMs;
   // After our own deactivation the next look is the DELETE itself: when Graph is done, that saves a read.
   let tryDelete = false;
-  let failedLooks = 0;
+  const failedLooks = new FailedLooks();
   /** Reads the policy; a read that fails for a moment is `undefined` (not seen), up to MAX_FAILED_LOOKS in a row. */
   const look = async (): Promise<GraphPolicy | "gone" | undefined> => {
     try {
       const found = await graph.getPolicy(workload, id);
-      failedLooks = 0;
+      failedLooks.succeeded();
       return found ?? "gone";
     } catch (error) {
-      if (!isMomentaryFailure(error) || ++failedLooks >= MAX_FAILED_LOOKS) throw error;
+      if (!failedLooks.another(error)) throw error;
       log(`${what}: looking at its status failed (${(error as Error).message}); looking again`);
       return undefined;
     }

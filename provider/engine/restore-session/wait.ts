@@ -4,7 +4,7 @@
  * Time comes from an injected clock so unit tests never sleep. Throttling (429/503 with
  * Retry-After) is already handled inside the Graph client; this module only paces its own polls.
  */
-import { isGraphRequestError, isMomentaryFailure, MAX_FAILED_LOOKS, type GraphClient } from "../../graph";
+import { FailedLooks, isGraphRequestError, type GraphClient } from "../../graph";
 import type { GraphSession } from "../../schemas/wire";
 import { TERMINAL_SESSION_STATUSES } from "../../schemas/wire";
 import type { WaitForCompletion } from "../../schemas/inputs/restore-session";
@@ -99,7 +99,7 @@ export async function waitUntilTerminal(
 ): Promise<GraphSession> {
   let session = first ?? (await getExisting(graph, id));
   let delay = plan.pollIntervalMs;
-  let failedPolls = 0;
+  const failedPolls = new FailedLooks();
   for (;;) {
     if (isTerminal(session.status)) return session;
     const remaining = plan.deadlineMs - clock.now();
@@ -108,9 +108,9 @@ export async function waitUntilTerminal(
     delay = Math.min(delay * BACKOFF_FACTOR, plan.pollIntervalMs * MAX_BACKOFF_MULTIPLE);
     try {
       session = await getExisting(graph, id);
-      failedPolls = 0;
+      failedPolls.succeeded();
     } catch (error) {
-      if (!isMomentaryFailure(error) || ++failedPolls >= MAX_FAILED_LOOKS) throw error;
+      if (!failedPolls.another(error)) throw error;
       log(`restore session ${id}: looking at its status failed (${(error as Error).message}); looking again at the next poll`);
       continue;
     }
