@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Workload } from "../workloads/workloads";
 import type { IdentitySet, RetentionSetting, StatusWait } from "./outputs";
-import { hasTypeToken } from "./type-token";
+import { TypedResource } from "./type-token";
 
 /** A SharePoint inclusion rule: a site keyword expression, as Graph documents it. */
 export interface SiteInclusionRuleArgs {
@@ -82,22 +82,7 @@ export interface ProtectionPolicyKind {
 }
 
 /** The base of the three protection-policy resources: their common outputs, and their type token for CrossGuard. */
-export abstract class ProtectionPolicyResource extends pulumi.dynamic.Resource {
-  /**
-   * The class's Pulumi type token (`pulumi-nodejs:dynamic/m365-backup:<Name>`), as generated SDKs carry
-   * it: `@pulumi/policy` matches `validateResourceOfType(<class>, …)` by it. Registration does not read it.
-   */
-  static readonly __pulumiType: string = "";
-
-  /**
-   * True when `obj` is a resource of the class this is called on (`SharePointProtectionPolicy.isInstance(x)`):
-   * an instance from any copy of the package, or an object carrying its type token, as `@pulumi/policy` asks.
-   */
-  static override isInstance<T>(this: { readonly __pulumiType: string; prototype: T }, obj: unknown): obj is T {
-    // Called unbound (as older policy SDKs did), there is no class to compare with.
-    return hasTypeToken(obj, this?.__pulumiType);
-  }
-
+export abstract class ProtectionPolicyResource extends TypedResource {
   /** The policy's name as Graph holds it. */
   declare readonly displayName: pulumi.Output<string>;
   /** Whether the program wants the policy active. */

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { drillReport, type DrillReport, type DrillSummary } from "../report";
-import { hasTypeToken } from "./type-token";
+import { TypedResource } from "./type-token";
 import type {
   ArtifactCount,
   BulkRequestOutput,
@@ -181,22 +181,7 @@ export interface RestoreSessionKind {
 }
 
 /** The base of the three restore-session resources: their common outputs, and their type token for CrossGuard. */
-export abstract class RestoreSessionResource extends pulumi.dynamic.Resource {
-  /**
-   * The class's Pulumi type token (`pulumi-nodejs:dynamic/m365-backup:<Name>`), as generated SDKs carry
-   * it: `@pulumi/policy` matches `validateResourceOfType(<class>, …)` by it. Registration does not read it.
-   */
-  static readonly __pulumiType: string = "";
-
-  /**
-   * True when `obj` is a resource of the class this is called on (`SharePointRestoreSession.isInstance(x)`):
-   * an instance from any copy of the package, or an object carrying its type token, as `@pulumi/policy` asks.
-   */
-  static override isInstance<T>(this: { readonly __pulumiType: string; prototype: T }, obj: unknown): obj is T {
-    // Called unbound (as older policy SDKs did), there is no class to compare with.
-    return hasTypeToken(obj, this?.__pulumiType);
-  }
-
+export abstract class RestoreSessionResource extends TypedResource {
   /** `"new"` or `"inPlace"`. */
   declare readonly destinationType: pulumi.Output<string>;
   /** Whether the restore was started. */
