@@ -37,11 +37,13 @@ export async function listProtectionUnits(
   const policyId = optionalText(args, "policyId", caller);
   const status = optionalText(args, "status", caller);
   const contains = optionalText(args, nameFilter, caller);
-  const units = await graph.listProtectionUnits(workload, policyId === undefined ? {} : { policyId }).catch((error: unknown) => {
-    if (isGraphRequestError(error) && error.status === 404 && policyId !== undefined)
-      throw error.withNote(`${caller}: no ${workload.title} protection policy has the id ${policyId}`);
-    throw error;
-  });
+  const units = await (policyId === undefined ? graph.listProtectionUnits(workload) : graph.listPolicyUnits(workload, policyId)).catch(
+    (error: unknown) => {
+      if (isGraphRequestError(error) && error.status === 404 && policyId !== undefined)
+        throw error.withNote(`${caller}: no ${workload.title} protection policy has the id ${policyId}`);
+      throw error;
+    },
+  );
   const { name } = workload.protectionUnit;
   if (contains !== undefined && units.length > 0 && units.every((unit) => unit[name] === undefined)) {
     throw new LookupArgumentError(nameFilter, `${caller}: cannot filter by ${nameFilter}: ${withheldNames(workload)}`);

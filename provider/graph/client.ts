@@ -48,8 +48,8 @@ export interface GraphClient {
   createBulkRequest(workload: Workload, sessionId: string, body: BulkRequestBody): Promise<GraphBulkRequest>;
   listBulkRequests(workload: Workload, sessionId: string): Promise<GraphBulkRequest[]>;
   deleteBulkRequest(workload: Workload, sessionId: string, requestId: string): Promise<"deleted" | "notFound">;
-  /** The workload's protection units (all pages): the tenant's, or those of one policy. */
-  listProtectionUnits(workload: Workload, options?: { policyId?: string }): Promise<ProtectionUnit[]>;
+  /** The tenant's protection units of the workload (all pages); a policy's are `listPolicyUnits`. */
+  listProtectionUnits(workload: Workload): Promise<ProtectionUnit[]>;
   searchRestorePoints(request: RestorePointSearchRequest): Promise<RestorePointSearchResponse>;
   /** One restore point with its protection unit; undefined when Graph no longer has it. */
   getRestorePoint(id: string): Promise<RestorePoint | undefined>;

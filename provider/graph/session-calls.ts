@@ -189,9 +189,8 @@ export abstract class SessionCalls extends GraphCalls {
     return this.remove(paths.bulkRequestPath(workload, sessionId, requestId));
   }
 
-  listProtectionUnits(workload: Workload, options: { policyId?: string } = {}): Promise<ProtectionUnit[]> {
-    const path = options.policyId === undefined ? paths.protectionUnitsPath(workload) : paths.policyUnitsPath(workload, options.policyId);
-    return this.requester.list(protectionUnitSchema, path);
+  listProtectionUnits(workload: Workload): Promise<ProtectionUnit[]> {
+    return this.requester.list(protectionUnitSchema, paths.protectionUnitsPath(workload));
   }
 
   async searchRestorePoints(request: RestorePointSearchRequest): Promise<RestorePointSearchResponse> {
