@@ -142,22 +142,23 @@ export abstract class SessionCalls extends GraphCalls {
    * earlier activation whose answer was lost (a killed host) did it, and that is what was asked.
    */
   async activateSession(id: string): Promise<GraphSession> {
+    const judge = async (): Promise<Settlement<GraphSession>> => {
+      const session = await this.getSession(id);
+      if (session === undefined) return { kind: "unknown", note: "the session is gone" };
+      return session.status !== "draft" ? { kind: "applied", result: session } : { kind: "notApplied" };
+    };
     try {
       return await this.once<GraphSession>({
         what: `activation of restore session ${id}`,
         send: async () => this.requester.parse(restoreSessionSchema, await this.requester.call("POST", { path: paths.activatePath(id) })),
-        settle: async () => {
-          const session = await this.getSession(id);
-          if (session === undefined) return { kind: "unknown", note: "the session is gone" };
-          return session.status !== "draft" ? { kind: "applied", result: session } : { kind: "notApplied" };
-        },
+        settle: judge,
       });
     } catch (error) {
       if (!(error instanceof GraphRequestError && error.code === NO_LONGER_DRAFT)) throw error;
-      const session = await this.getSession(id).catch(() => undefined);
-      if (session === undefined || session.status === "draft") throw error;
-      this.log(`restore session ${id} was already activated (status ${session.status}); taking that as the activation asked for`);
-      return session;
+      const settled = await judge().catch(() => undefined);
+      if (settled?.kind !== "applied") throw error;
+      this.log(`restore session ${id} was already activated (status ${settled.result.status}); taking that as the activation asked for`);
+      return settled.result;
     }
   }
 
